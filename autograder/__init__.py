@@ -1,0 +1,1 @@
+"""convkit's grading engine: ``python -m autograder grade PATH [--json]``."""

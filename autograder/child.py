@@ -1,0 +1,127 @@
+"""The child process that runs student code: ``python -m autograder.child JOB_DIR``.
+
+It loads the student's definitions, makes the calls listed in ``job.json`` on
+the inputs in ``inputs.npz`` and writes what came back, one call at a time,
+into ``JOB_DIR/results``. It judges nothing: the parent compares the returned
+arrays with the reference, so nothing the student's code does in here can
+change a grade except its return values.
+"""
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+ARRAY_LIMIT = 10_000_000  # entries; a larger return value is not an honest answer
+
+
+def _where(error, labels):
+    """The student's own line where the error happened: 'code cell 4, line 12: dx[i] = ...'."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in labels]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = (frame.line or "").strip()
+    return f" ({frame.filename}, line {frame.lineno}: {line})" if line else f" ({frame.filename}, line {frame.lineno})"
+
+
+def describe_error(error, labels):
+    message = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    text = type(error).__name__ + (f": {message}" if message else "")
+    return text + _where(error, labels)
+
+
+def load_namespace(job):
+    namespace = {"__name__": "student", "__builtins__": __builtins__}
+    problems = {}
+    labels = set()
+    for chunk in job["chunks"]:
+        labels.add(chunk["label"])
+        try:
+            exec(compile(chunk["code"], chunk["label"], "exec"), namespace)
+        except BaseException as error:  # the student's module-level code failed; keep what loaded
+            problems[chunk["label"]] = describe_error(error, labels)
+    return namespace, problems, labels
+
+
+def as_array(value, what):
+    array = np.asarray(value)
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"{what} is a {type(value).__name__}, not an array of numbers")
+    if array.size > ARRAY_LIMIT:
+        raise ValueError(f"{what} has {array.size} entries")
+    return array
+
+
+def run_call(call, function, inputs, labels):
+    """Make one call; return (record, arrays)."""
+    args = []
+    for name in call["args"]:
+        value = inputs[name].copy()
+        args.append(float(value) if name in call.get("scalars", []) else value)
+    arrays = {}
+    try:
+        returned = function(*args, **call.get("kwargs", {}))
+        if call["returns"] == 1:
+            arrays["out0"] = as_array(returned, "the returned value")
+        else:
+            if not isinstance(returned, (tuple, list)) or len(returned) != call["returns"]:
+                got = f"a {type(returned).__name__}" + (f" of {len(returned)}" if isinstance(returned, (tuple, list)) else "")
+                raise TypeError(f"should return {call['returns']} values (dx, dw, db), got {got}")
+            for index, value in enumerate(returned):
+                arrays[f"out{index}"] = as_array(value, ("dx", "dw", "db")[index])
+    except BaseException as error:  # the student's code raised: record it, go on with the next call
+        return {"status": "error", "error": describe_error(error, labels),
+                "not_implemented": isinstance(error, NotImplementedError)}, {}
+    for index, value in enumerate(args):
+        arrays[f"after{index}"] = np.asarray(value)
+    return {"status": "ok"}, arrays
+
+
+def run_cnn(job, namespace, results):
+    from convkit import tiny_cnn
+    from convkit.digits import load_digits
+
+    x_train, y_train, x_test, _ = load_digits()
+    try:
+        forward, backward = namespace[job["cnn"]["forward"]], namespace[job["cnn"]["backward"]]
+        params, history = tiny_cnn.train(forward, backward, x_train, y_train, **job["cnn"]["train"])
+        predictions = tiny_cnn.predict(params, x_test, forward)
+        arrays = {"predictions": as_array(predictions, "predictions"),
+                  "losses": np.asarray(history.losses, dtype=np.float64)}
+        record = {"status": "ok", "seconds": history.seconds}
+    except BaseException as error:
+        record, arrays = {"status": "error", "error": describe_error(error, set(c["label"] for c in job["chunks"]))}, {}
+    np.savez(results / "cnn.npz", **arrays)
+    (results / "cnn.json").write_text(json.dumps(record))
+
+
+def main(job_dir):
+    job_dir = Path(job_dir)
+    job = json.loads((job_dir / "job.json").read_text())
+    results = job_dir / "results"
+    results.mkdir(exist_ok=True)
+    sys.path.insert(0, job["source_dir"])
+    namespace, problems, labels = load_namespace(job)
+    (results / "load.json").write_text(json.dumps(problems))
+    if "cnn" in job:
+        run_cnn(job, namespace, results)
+        return
+    with np.load(job_dir / "inputs.npz", allow_pickle=False) as stored:
+        inputs = {name: stored[name] for name in stored.files}
+    for index, call in enumerate(job["calls"]):
+        if index < job.get("start", 0):
+            continue
+        function = namespace.get(call["function"])
+        (results / f"{index}.started").touch()
+        if not callable(function):
+            record, arrays = {"status": "missing"}, {}
+        else:
+            record, arrays = run_call(call, function, inputs, labels)
+        np.savez(results / f"{index}.npz", **arrays)
+        (results / f"{index}.json").write_text(json.dumps(record))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

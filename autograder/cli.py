@@ -1,0 +1,50 @@
+"""The command line: a thin layer over :mod:`autograder.grade`."""
+import argparse
+import json
+import sys
+
+from autograder import grade as grading
+from autograder.parts import PARTS
+
+
+def _grade(args):
+    def progress(key):
+        if not args.json and not args.quiet:
+            print(f"grading {key} ...", file=sys.stderr)
+    report, _ = grading.grade(args.path, seed=args.seed, part_timeout=args.timeout,
+                              cnn_timeout=args.cnn_timeout, parts=args.part, jobs=args.jobs,
+                              progress=progress)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(grading.format_table(report, f"convkit grade report for {args.path}"))
+    return 0
+
+
+def _demo(args):
+    from autograder.demo import run_demo
+    return run_demo(seed=args.seed)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description="convkit's autograder")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade a notebook, a folder of notebooks, or a .py file")
+    grade.add_argument("path")
+    grade.add_argument("--json", action="store_true", help="print the JSON grade report")
+    grade.add_argument("--seed", type=int, help="seed of the test cases (default: a fresh one; the report gives it)")
+    grade.add_argument("--timeout", type=float, default=grading.PART_TIMEOUT, help="seconds per part")
+    grade.add_argument("--cnn-timeout", type=float, default=grading.CNN_TIMEOUT, help="seconds for the tiny CNN")
+    grade.add_argument("--part", action="append", choices=list(PARTS),
+                       help="grade only this part (repeatable); the others score 0")
+    grade.add_argument("--jobs", type=int, help="parts graded side by side (default: the number of cores)")
+    grade.add_argument("--quiet", action="store_true", help="no progress lines")
+    grade.set_defaults(run=_grade)
+
+    demo = commands.add_parser("demo", help="grade the reference, the stubs and sample buggy submissions")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.set_defaults(run=_demo)
+
+    args = parser.parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,65 @@
+"""The ``cnn`` part: train the tiny CNN on real handwritten digits with the
+student's ``conv_forward`` / ``conv_backward`` and grade the held-out accuracy.
+
+The child trains and predicts the held-out images; it never sees their
+labels. The accuracy is computed here. Full marks from
+:data:`convkit.tiny_cnn.PASS_ACCURACY`; below it the points fall linearly to
+zero at :data:`ZERO_ACCURACY`. The reference layer's own accuracy with the
+same budget is measured on the spot and quoted in the feedback.
+"""
+import functools
+
+import numpy as np
+
+from autograder.check import PartResult
+from autograder.runner import run_cnn
+from convkit import tiny_cnn
+from convkit.digits import load_digits
+from solutions.vectorized import conv_backward, conv_forward
+
+ZERO_ACCURACY = 0.5
+TRAINING = {"steps": tiny_cnn.STEPS, "batch": tiny_cnn.BATCH, "learning_rate": tiny_cnn.LEARNING_RATE,
+            "filters": tiny_cnn.FILTERS, "seed": 0}
+
+
+@functools.lru_cache(maxsize=1)
+def reference_accuracy():
+    x_train, y_train, x_test, y_test = load_digits()
+    params, _ = tiny_cnn.train(conv_forward, conv_backward, x_train, y_train, **TRAINING)
+    return float(np.mean(tiny_cnn.predict(params, x_test, conv_forward) == y_test))
+
+
+def credit(accuracy):
+    """Fraction of the part's points for a held-out accuracy."""
+    span = tiny_cnn.PASS_ACCURACY - ZERO_ACCURACY
+    return float(np.clip((accuracy - ZERO_ACCURACY) / span, 0.0, 1.0))
+
+
+def check_cnn(part, source, timeout, blocked=None):
+    """Grade the ``cnn`` part. ``blocked`` is a reason not to try (the layer is not written)."""
+    result = PartResult(part.key, 0.0, part.points)
+    if blocked:
+        result.feedback.append(f"The tiny CNN was not trained: {blocked}.")
+        return result
+    record, arrays = run_cnn(source, part.forward, part.backward, TRAINING, timeout)
+    if record.get("status") != "ok":
+        result.feedback.append(f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}.")
+        return result
+    _, _, _, y_test = load_digits()
+    predictions = arrays.get("predictions")
+    if predictions is None or np.shape(predictions) != y_test.shape:
+        result.feedback.append("Training the tiny CNN with your layer gave no prediction for the held-out digits.")
+        return result
+    accuracy = float(np.mean(predictions == y_test))
+    result.score = part.points * credit(accuracy)
+    result.outputs["accuracy"] = accuracy
+    losses = arrays.get("losses", np.array([]))
+    if accuracy < tiny_cnn.PASS_ACCURACY:
+        diverged = losses.size and not np.all(np.isfinite(losses))
+        result.feedback.append(
+            f"The tiny CNN trained with your layer reaches {accuracy:.1%} held-out accuracy after "
+            f"{TRAINING['steps']} steps; {tiny_cnn.PASS_ACCURACY:.0%} earns full marks (the reference layer "
+            f"reaches {reference_accuracy():.1%} with the same budget)."
+            + (" The loss became NaN or infinite: a gradient is far too large or has the wrong sign."
+               if diverged else " Check conv_backward's dw and db: they are what the training uses."))
+    return result

@@ -1,0 +1,235 @@
+"""Known wrong answers, and the words that explain them.
+
+Each :class:`Misconception` computes, in the batch form, exactly what a
+student holding that misconception would return for one output. When a
+student's output is wrong in some cases and equals one of these in every one
+of them, the feedback names the misconception instead of just saying "wrong
+values". Shape mistakes are named from the shape alone.
+
+Everything here is built from the reference and :mod:`solutions.geometry`, so
+a misconception differs from the right answer only where the idea differs.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from solutions.geometry import pad_spatial, rot180, strip_padding
+from solutions.vectorized import conv_backward, conv_forward
+
+
+@dataclass(frozen=True)
+class Misconception:
+    id: str
+    output: str                     # "forward", "dx", "dw" or "db"
+    compute: Callable               # case -> batch-form array
+    message: str                    # may use {stride}, {case}
+    applies: Callable = lambda case: True
+
+
+def _backward(case, **changes):
+    args = dict(dout=case.dy, x=case.x, w=case.w, stride=case.stride, pad=case.pad)
+    args.update(changes)
+    return conv_backward(**args)
+
+
+def _scatter_dx(case, step, accumulate=True, filters=None):
+    """dX by sending dy[n, f, i, j] * w[f] back to the window at (i*step, j*step).
+
+    ``step`` = stride is the right answer; ``step`` = 1 forgets the dilation.
+    ``accumulate=False`` assigns each window instead of adding to it, so
+    overlapping windows overwrite each other (in the row-major order of a loop).
+    ``filters`` keeps only some filters' contributions.
+    """
+    n, c, h, w = case.x.shape
+    f, _, kh, kw = case.w.shape
+    _, _, ho, wo = case.dy.shape
+    dxp = np.zeros(pad_spatial(case.x, case.pad).shape)
+    keep = range(f) if filters is None else filters
+    for i in range(ho):
+        for j in range(wo):
+            window = dxp[:, :, i * step:i * step + kh, j * step:j * step + kw]
+            contribution = sum(case.dy[:, g, i, j][:, None, None, None] * case.w[g] for g in keep)
+            if accumulate:
+                window += contribution
+            else:
+                window[...] = contribution
+    return strip_padding(dxp, case.pad, h, w)
+
+
+def _dw_without_stride(case):
+    """dW with x windows taken at (i + m) instead of (i*stride + m)."""
+    xp = pad_spatial(case.x, case.pad)
+    f, c, kh, kw = case.w.shape
+    _, _, ho, wo = case.dy.shape
+    dw = np.zeros(case.w.shape)
+    for m in range(kh):
+        for k in range(kw):
+            dw[:, :, m, k] = np.einsum("nfij,ncij->fc", case.dy, xp[:, :, m:m + ho, k:k + wo])
+    return dw
+
+
+def _one_sample(case, output, sample):
+    dx, dw, db = _backward(case, dout=case.dy[[sample]], x=case.x[[sample]])
+    return {"dw": dw, "db": db}[output]
+
+
+def _strided(case):
+    return case.stride > 1
+
+
+def _batched(case):
+    return case.x.shape[0] > 1
+
+
+def _several_filters(case):
+    return case.w.shape[0] > 1
+
+
+def _sign(output):
+    index = {"dx": 0, "dw": 1, "db": 2}[output]
+    return Misconception(
+        "sign_flipped", output, lambda case: -_backward(case)[index],
+        f"{output} has the right size but the wrong sign everywhere: the gradient of "
+        f"y with respect to its input is added, not subtracted (check for a stray minus).")
+
+
+CATALOGUE = [
+    Misconception(
+        "forward_kernel_flipped", "forward",
+        lambda case: conv_forward(case.x, rot180(case.w), case.b, case.stride, case.pad),
+        "The forward pass flips the kernel (a true convolution). Deep-learning layers compute "
+        "cross-correlation: y[i, j] = sum over m, n of w[m, n] * x[i*stride + m, j*stride + n] + b, "
+        "with w used as it is."),
+    Misconception(
+        "forward_bias_missing", "forward",
+        lambda case: conv_forward(case.x, case.w, np.zeros_like(case.b), case.stride, case.pad),
+        "The forward pass leaves out the bias: add b to every output."),
+    Misconception(
+        "dx_kernel_not_rotated", "dx",
+        lambda case: _backward(case, w=rot180(case.w))[0],
+        "dx uses the kernel as it is, but dX is the full convolution of dY with the kernel "
+        "rotated by 180 degrees: the output that sees x through w[0, 0] lies up and to the "
+        "left of it. Rotate w (w[..., ::-1, ::-1]), or scatter dy[i, j] * w into the window "
+        "that produced y[i, j]."),
+    Misconception(
+        "dx_dout_not_dilated", "dx",
+        lambda case: _scatter_dx(case, step=1),
+        "dx is right for stride 1 but wrong for stride {stride} (e.g. {case}): did you dilate "
+        "dY? With stride s, output (i, j) came from the window at (i*s, j*s), so insert s - 1 "
+        "zeros between the entries of dY before the full convolution.",
+        applies=_strided),
+    Misconception(
+        "dx_windows_assigned", "dx",
+        lambda case: _scatter_dx(case, step=case.stride, accumulate=False),
+        "dx is right where windows do not overlap and wrong where they do: overlapping "
+        "windows are assigned (dx[...] = ...) instead of accumulated (dx[...] += ...). An "
+        "input pixel feeds every output whose window covers it, so its gradient is the sum."),
+    Misconception(
+        "dx_one_filter", "dx",
+        lambda case: _scatter_dx(case, step=case.stride, filters=[case.w.shape[0] - 1]),
+        "dx keeps only the last filter's contribution: every filter reads the input, so dX "
+        "sums the contributions of all F filters (accumulate over f, don't assign).",
+        applies=_several_filters),
+    _sign("dx"),
+    Misconception(
+        "dw_rotated", "dw",
+        lambda case: rot180(_backward(case)[1]),
+        "dw comes out rotated by 180 degrees: dW is the correlation of the (padded) input with "
+        "dY, dw[m, n] = sum over i, j of dy[i, j] * x[i*stride + m, j*stride + n], with no flip."),
+    Misconception(
+        "dw_stride_ignored", "dw",
+        _dw_without_stride,
+        "dw is right for stride 1 but wrong for stride {stride} (e.g. {case}): output (i, j) "
+        "saw x at (i*stride + m, j*stride + n), so correlate x with the dilated dY.",
+        applies=_strided),
+    Misconception(
+        "dw_averaged_over_batch", "dw",
+        lambda case: _backward(case)[1] / case.x.shape[0],
+        "dw is divided by the batch size: every sample used the same weights, so their "
+        "gradients add up. Sum dW over the batch, don't average (the loss does any averaging).",
+        applies=_batched),
+    Misconception(
+        "dw_one_sample", "dw",
+        lambda case: _one_sample(case, "dw", -1),
+        "dw holds only the last sample's gradient: it is overwritten in the loop over the "
+        "batch. Accumulate dw += ... over all N samples.",
+        applies=_batched),
+    Misconception(
+        "dw_one_sample", "dw",
+        lambda case: _one_sample(case, "dw", 0),
+        "dw holds only the first sample's gradient: accumulate dw over all N samples.",
+        applies=_batched),
+    _sign("dw"),
+    Misconception(
+        "db_averaged", "db",
+        lambda case: _backward(case)[2] / (case.dy.size / case.dy.shape[1]),
+        "db is averaged: b is added once to every output, so db is the sum of dY over every "
+        "output position (and every sample), not the mean."),
+    Misconception(
+        "db_averaged", "db",
+        lambda case: _backward(case)[2] / case.x.shape[0],
+        "db is divided by the batch size: sum dY over the batch, don't average.",
+        applies=_batched),
+    Misconception(
+        "db_one_sample", "db",
+        lambda case: _one_sample(case, "db", -1),
+        "db holds only the last sample's sum: accumulate db over all N samples.",
+        applies=_batched),
+    _sign("db"),
+]
+
+
+# --- Shapes ---------------------------------------------------------------------
+
+def _size_formulas():
+    """Wrong output-size formulas students write, with what to tell them."""
+    return [
+        (lambda n, k, s, p: (n + 2 * p - k) // s, "the '+ 1' is missing"),
+        (lambda n, k, s, p: -(-(n + 2 * p - k) // s) + 1, "it rounds up instead of down"),
+        (lambda n, k, s, p: (n - k) // s + 1, "the padding is left out"),
+        (lambda n, k, s, p: (n + p - k) // s + 1, "the padding is counted on one side only"),
+        (lambda n, k, s, p: n + 2 * p - k + 1, "the stride is left out"),
+        (lambda n, k, s, p: (n + 2 * p - k + 1) // s, "it divides (in + 2*pad - k + 1) by the stride"),
+        (lambda n, k, s, p: n, "the output keeps the input's size"),
+    ]
+
+
+def explain_forward_shape(part, case, shape):
+    """Why a forward output has the wrong shape: (message, misconception id or None)."""
+    expected = part.native("x", np.zeros(case.dy.shape)).shape  # same leading axes as y
+    _, _, h, w = case.x.shape
+    _, _, kh, kw = case.w.shape
+    if tuple(shape) == tuple(reversed(expected)) and len(expected) == 2:
+        return (f"The forward output has shape {tuple(shape)}, the transpose of {expected}: "
+                f"rows come from H and KH, columns from W and KW."), None
+    for formula, why in _size_formulas():
+        guess = expected[:-2] + (formula(h, kh, case.stride, case.pad), formula(w, kw, case.stride, case.pad))
+        guess = guess[-len(expected):]
+        if tuple(shape) == guess and guess != expected:
+            return (f"The forward output has shape {tuple(shape)} instead of {expected} for "
+                    f"{part.describe(case)}: {why}. The size is out = (in + 2*pad - k) // stride + 1."
+                    ), "forward_output_size"
+    return (f"The forward output has shape {tuple(shape)} instead of {expected} for "
+            f"{part.describe(case)}. The size is out = (in + 2*pad - k) // stride + 1."), None
+
+
+def explain_gradient_shape(part, output, case, shape):
+    """Why dx, dw or db has the wrong shape: (message, misconception id or None)."""
+    reference = {"dx": case.x, "dw": case.w, "db": case.b}[output]
+    expected = np.shape(part.native(output, reference))
+    shape = tuple(shape)
+    if output == "dx" and case.pad > 0 and len(shape) == len(expected) and \
+            shape[:-2] == expected[:-2] and shape[-2:] == (expected[-2] + 2 * case.pad, expected[-1] + 2 * case.pad):
+        return (f"dx has the padded shape {shape} instead of {expected} ({part.describe(case)}): "
+                f"strip the padding, keeping rows pad:pad+H and columns pad:pad+W."), "dx_padding_not_stripped"
+    if output == "dx" and 0 in shape and case.pad == 0:
+        return (f"dx is empty for pad 0: slicing with [pad:-pad] selects nothing when pad is 0. "
+                f"Use [pad:pad+H, pad:pad+W] instead."), "dx_padding_slice"
+    if output == "db" and part.scalar_bias:
+        return f"db should be a single number (the sum of dY), not an array of shape {shape}.", None
+    if output == "db":
+        return (f"db has shape {shape} instead of {expected}: one entry per filter, the sum of dY "
+                f"over every axis except F."), None
+    return (f"{output} has shape {shape} instead of {expected}: a gradient has the shape of what it "
+            f"is the gradient of."), None

@@ -1,0 +1,77 @@
+"""The six graded parts: their functions, points, notebooks and array shapes.
+
+Every part is a special case of the batch layer: 1D is (N, C, H) = (1, 1, 1),
+one image is (N, C) = (1, 1), and so on. A part's ``lead`` says how many
+leading axes of the batch form its own arrays drop, which lets one set of
+test cases, one reference and one catalogue of misconceptions serve all of
+them.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+# What each output of a layer is worth within its part; they add up to 1.
+OUTPUT_WEIGHTS = {"forward": 0.3, "dx": 0.3, "dw": 0.3, "db": 0.1}
+OUTPUTS = tuple(OUTPUT_WEIGHTS)
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    notebook: str
+    points: float
+    forward: str = ""
+    backward: str = ""
+    lead: int = 0           # leading axes dropped from x, y, dx, dy
+    w_lead: int = 0         # leading axes dropped from w, dw
+    scalar_bias: bool = False
+    conv_args: bool = True  # the functions take stride= and pad=
+
+    @property
+    def functions(self):
+        return tuple(name for name in (self.forward, self.backward) if name)
+
+    # --- between the batch form and the part's own arrays -------------------
+    def native(self, item, array):
+        """Turn a batch-form array (x, w, b, y, dy, dx, dw or db) into this part's shape."""
+        if item in ("b", "db"):
+            return float(array[0]) if self.scalar_bias else array
+        lead = self.w_lead if item in ("w", "dw") else self.lead
+        return array[(0,) * lead]
+
+    def describe(self, case):
+        """A case as the student sees it: 'x (5, 4), w (3, 2), stride 2, pad 1'."""
+        text = f"x {self.native('x', case.x).shape}, w {self.native('w', case.w).shape}"
+        if self.conv_args:
+            text += f", stride {case.stride}, pad {case.pad}"
+        return text
+
+
+PARTS = {
+    part.key: part for part in (
+        Part("1d", "01_conv1d.ipynb", 15.0, "conv1d_forward", "conv1d_backward",
+             lead=3, w_lead=3, scalar_bias=True, conv_args=False),
+        Part("2d", "02_conv2d.ipynb", 15.0, "conv2d_forward", "conv2d_backward",
+             lead=2, w_lead=2, scalar_bias=True, conv_args=False),
+        Part("stride", "03_stride_padding.ipynb", 20.0, "conv2d_forward", "conv2d_backward",
+             lead=2, w_lead=2, scalar_bias=True),
+        Part("chw", "04_channels.ipynb", 15.0, "conv_forward_chw", "conv_backward_chw", lead=1),
+        Part("batch", "05_batch.ipynb", 15.0, "conv_forward", "conv_backward"),
+        Part("cnn", "05_batch.ipynb", 20.0, "conv_forward", "conv_backward"),
+    )
+}
+assert sum(part.points for part in PARTS.values()) == 100.0
+
+# Which parts a notebook is graded for, by its file name.
+NOTEBOOK_PARTS = {}
+for _part in PARTS.values():
+    NOTEBOOK_PARTS.setdefault(_part.notebook, []).append(_part.key)
+
+
+def api_functions():
+    """Every function name of the student API."""
+    return sorted({name for part in PARTS.values() for name in part.functions})
+
+
+def as_float64(value):
+    return np.asarray(value, dtype=np.float64)

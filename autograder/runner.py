@@ -1,0 +1,159 @@
+"""Run student code in a child process with a time limit, and collect what it returned.
+
+One child runs one part. If it hangs, it is killed when the part's time is
+up; if it crashes (``os._exit``, a segfault, running out of memory) the call
+it was in is marked and a new child goes on with the next call, so one bad
+case never costs the cases after it.
+"""
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MEMORY_LIMIT = 4 * 1024 ** 3       # bytes of address space per child
+FILE_LIMIT = 256 * 1024 ** 2       # bytes per file the child writes
+
+
+@dataclass
+class CallResult:
+    status: str                     # ok, error, missing, timeout, crash, not_run
+    error: str = ""
+    not_implemented: bool = False
+    arrays: dict = field(default_factory=dict)
+    case_text: str = ""             # the case, in the part's words, for feedback
+
+
+def _limits():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _environment(source_dir):
+    env = dict(os.environ)
+    env.update({
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(source_dir)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        # One thread per child: grading runs several children side by side.
+        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    })
+    return env
+
+
+def _run_child(job_dir, source_dir, timeout):
+    """Start the child and wait; returns (exit code or None on timeout, seconds)."""
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder.child", str(job_dir)],
+        cwd=job_dir, env=_environment(source_dir), stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, preexec_fn=_limits)
+    try:
+        code = process.wait(timeout=max(timeout, 0.1))
+    except subprocess.TimeoutExpired:
+        code = None
+    # Whatever the student's code started (threads, forks) goes with it.
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+    return code, time.monotonic() - start
+
+
+def _exit_words(code):
+    if code is not None and code < 0:
+        try:
+            return f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _read(results, stem):
+    with np.load(results / f"{stem}.npz", allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    record = json.loads((results / f"{stem}.json").read_text())
+    return record, arrays
+
+
+def _read_call(results_dir, index):
+    try:
+        record, arrays = _read(results_dir, index)
+        return CallResult(record["status"], record.get("error", ""), bool(record.get("not_implemented")), arrays)
+    except (OSError, ValueError, KeyError, TypeError):
+        return CallResult("crash", "its results could not be read")
+
+
+def _job(workdir, source, extra):
+    job = {"source_dir": str(Path(source.path).resolve().parent),
+           "chunks": [{"label": c.label, "code": c.code} for c in source.chunks]}
+    job.update(extra)
+    (workdir / "job.json").write_text(json.dumps(job))
+    return workdir / "results"
+
+
+def run_calls(source, inputs, calls, timeout):
+    """Make ``calls`` on the student's code; returns (list of CallResult, load problems)."""
+    with tempfile.TemporaryDirectory(prefix="convkit-") as tmp:
+        workdir = Path(tmp)
+        np.savez(workdir / "inputs.npz", **inputs)
+        results_dir = _job(workdir, source, {"calls": calls})
+        deadline = time.monotonic() + timeout
+        outcome = [None] * len(calls)
+        start = 0
+        while start < len(calls):
+            _job(workdir, source, {"calls": calls, "start": start})
+            code, _ = _run_child(workdir, source.path.parent, deadline - time.monotonic())
+            index = start
+            while index < len(calls) and (results_dir / f"{index}.json").exists():
+                outcome[index] = _read_call(results_dir, index)
+                index += 1
+            if index == len(calls):
+                break
+            started = (results_dir / f"{index}.started").exists()
+            if code is None:
+                if started:
+                    outcome[index] = CallResult("timeout", f"did not finish within {timeout:g} s")
+                break
+            outcome[index] = CallResult("crash", f"ended the Python process ({_exit_words(code)})"
+                                        + ("" if started else " while loading your definitions"))
+            if not started:
+                break
+            start = index + 1
+        load_problems = _load_problems(results_dir)
+    return [result or CallResult("not_run", "not run: the part's time ran out") for result in outcome], load_problems
+
+
+def _load_problems(results_dir):
+    try:
+        return json.loads((results_dir / "load.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def run_cnn(source, forward, backward, train_args, timeout):
+    """Train the tiny CNN with the student's layer; returns (record, arrays)."""
+    with tempfile.TemporaryDirectory(prefix="convkit-") as tmp:
+        workdir = Path(tmp)
+        results_dir = _job(workdir, source, {"cnn": {"forward": forward, "backward": backward,
+                                                     "train": train_args}})
+        code, seconds = _run_child(workdir, source.path.parent, timeout)
+        if (results_dir / "cnn.json").exists():
+            try:
+                return _read(results_dir, "cnn")
+            except (OSError, ValueError, KeyError):
+                return {"status": "crash", "error": "its results could not be read"}, {}
+        if code is None:
+            return {"status": "timeout", "error": f"training did not finish within {timeout:g} s"}, {}
+        return {"status": "crash", "error": f"training ended the Python process ({_exit_words(code)})"}, {}

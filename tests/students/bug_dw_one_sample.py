@@ -1,0 +1,27 @@
+"""Bug: conv_backward re-initialises dw for every sample, so only the last sample's weight gradient is returned."""
+import numpy as np
+
+from honest_loops import (
+    conv1d_forward, conv1d_backward, conv2d_forward, conv2d_backward,
+    conv_forward_chw, conv_backward_chw, conv_forward,
+)
+
+
+def conv_backward(dout, x, w, stride=1, pad=0):
+    """Backward pass of conv_forward, sample by sample."""
+    N, C, H, W = x.shape
+    F, _, KH, KW = w.shape
+    _, _, Ho, Wo = dout.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dxp = np.zeros(xp.shape)
+    for n in range(N):
+        dw = np.zeros(w.shape)
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    r, c = i * stride, j * stride
+                    dw[f] += dout[n, f, i, j] * xp[n, :, r:r + KH, c:c + KW]
+                    dxp[n, :, r:r + KH, c:c + KW] += dout[n, f, i, j] * w[f]
+    db = np.sum(dout, axis=(0, 2, 3))
+    dx = dxp[:, :, pad:pad + H, pad:pad + W]
+    return dx, dw, db
