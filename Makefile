@@ -11,6 +11,9 @@ venv: $(STAMP)
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	# Make the kit's packages importable from any folder (Jupyter kernels run in
+	# the notebook's folder) without building anything: a .pth file.
+	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/convkit-repo.pth"
 	touch $(STAMP)
 
 test: $(STAMP)

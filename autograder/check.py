@@ -53,12 +53,14 @@ def _calls(part, cases):
         k = case.index
         inputs.update({f"x{k}": part.native("x", case.x), f"w{k}": part.native("w", case.w),
                        f"b{k}": np.asarray(part.native("b", case.b)), f"dy{k}": part.native("x", case.dy)})
-        kwargs = {"stride": case.stride, "pad": case.pad} if part.conv_args else {}
+        # stride and pad go by position, as the API orders them, so a student
+        # who named them s and p is still graded.
+        conv = [case.stride, case.pad] if part.conv_args else []
         scalars = [f"b{k}"] if part.scalar_bias else []
-        forward_calls.append({"function": part.forward, "args": [f"x{k}", f"w{k}", f"b{k}"], "kwargs": kwargs,
-                      "scalars": scalars, "returns": 1})
-        backward_calls.append({"function": part.backward, "args": [f"dy{k}", f"x{k}", f"w{k}"], "kwargs": kwargs,
-                      "returns": 3})
+        forward_calls.append({"function": part.forward, "args": [f"x{k}", f"w{k}", f"b{k}"],
+                              "conv_args": conv, "scalars": scalars, "returns": 1})
+        backward_calls.append({"function": part.backward, "args": [f"dy{k}", f"x{k}", f"w{k}"],
+                               "conv_args": conv, "returns": 3})
     return inputs, forward_calls, backward_calls
 
 

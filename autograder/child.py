@@ -62,7 +62,7 @@ def run_call(call, function, inputs, labels):
         args.append(float(value) if name in call.get("scalars", []) else value)
     arrays = {}
     try:
-        returned = function(*args, **call.get("kwargs", {}))
+        returned = function(*args, *call.get("conv_args", []))
         if call["returns"] == 1:
             arrays["out0"] = as_array(returned, "the returned value")
         else:

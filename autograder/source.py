@@ -1,7 +1,8 @@
 """Find the student's code in a notebook or a Python file, without running it.
 
-Only the definitions are kept: imports, functions, classes and constant
-assignments. Test calls, plots and training loops that a notebook also holds
+Only the definitions are kept: imports, functions, classes, constant
+assignments, and assignments to names that those functions read (in the
+same cell or file). Test calls, plots and training loops that a notebook also holds
 never run while grading, so a slow or broken experiment in a notebook costs
 nothing, and the functions are graded exactly as written.
 """
@@ -37,6 +38,14 @@ def _is_constant(node):
     return True
 
 
+def _assigns(node, names):
+    """Is this a module-level assignment to a name that a kept function reads (EPS = np.finfo(float).eps)?"""
+    if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+        return False
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(t, ast.Name) and t.id in names for t in targets)
+
+
 def _definitions(code, label, wanted, source):
     """The kept statements of one cell or file, as source text (line numbers kept)."""
     # IPython magics and shell escapes are not Python; blank them, keeping line numbers.
@@ -49,7 +58,10 @@ def _definitions(code, label, wanted, source):
                 source.problems[name] = (f"{label} has a syntax error at line {error.lineno}: "
                                          f"{error.msg}, so {name} cannot be loaded")
         return None
-    kept = [node for node in tree.body if isinstance(node, KEPT) or _is_constant(node)]
+    defs = [node for node in tree.body if isinstance(node, KEPT)]
+    read = {name.id for node in defs for name in ast.walk(node) if isinstance(name, ast.Name)}
+    kept = [node for node in tree.body
+            if isinstance(node, KEPT) or _is_constant(node) or _assigns(node, read)]
     if not kept:
         return None
     lines = code.splitlines()

@@ -33,7 +33,7 @@ def init_params(filters=FILTERS, kernel=KERNEL, image=8, classes=10, seed=0):
 
 def forward(params, x, conv_forward):
     """Class scores (N, classes) for images x (N, 1, 8, 8), plus what backward needs."""
-    conv = conv_forward(x, params["conv_w"], params["conv_b"], stride=1, pad=KERNEL // 2)
+    conv = conv_forward(x, params["conv_w"], params["conv_b"], 1, KERNEL // 2)  # stride 1, pad 1
     relu = layers.relu_forward(conv)
     pooled = layers.max_pool_forward(relu)
     scores = layers.affine_forward(pooled, params["fc_w"], params["fc_b"])
@@ -47,7 +47,7 @@ def loss_and_grads(params, x, labels, conv_forward, conv_backward):
     dpooled, dfc_w, dfc_b = layers.affine_backward(dscores, pooled, params["fc_w"])
     drelu = layers.max_pool_backward(dpooled, relu)
     dconv = layers.relu_backward(drelu, conv)
-    _, dconv_w, dconv_b = conv_backward(dconv, x, params["conv_w"], stride=1, pad=KERNEL // 2)
+    _, dconv_w, dconv_b = conv_backward(dconv, x, params["conv_w"], 1, KERNEL // 2)
     return loss, {"conv_w": dconv_w, "conv_b": dconv_b, "fc_w": dfc_w, "fc_b": dfc_b}
 
 

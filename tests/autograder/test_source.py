@@ -42,3 +42,12 @@ def test_a_notebook_that_is_not_json_is_reported(tmp_path):
     source = load_source(path, ["conv2d_forward"])
     assert "not a readable notebook" in source.problems["conv2d_forward"]
     json.dumps(source.problems)
+
+
+def test_a_global_that_a_function_reads_is_kept(tmp_path):
+    """Is EPS = np.finfo(float).eps kept when a kept function uses it, and other statements dropped?"""
+    path = tmp_path / "mine.py"
+    path.write_text("import numpy as np\nEPS = np.finfo(float).eps\ndata = np.ones(10 ** 9)\n"
+                    "def conv1d_forward(x, w, b):\n    return x[:1] * EPS\n")
+    code = load_source(path, ["conv1d_forward"]).chunks[0].code
+    assert "EPS = np.finfo(float).eps" in code and "np.ones(10 ** 9)" not in code
