@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo venv clean
+.PHONY: test demo release solutions venv clean
 
 venv: $(STAMP)
 
@@ -21,6 +21,12 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m autograder demo
+
+release: $(STAMP)
+	$(PY) -m autograder release
+
+solutions: $(STAMP)
+	$(PY) -m autograder solutions
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -33,10 +33,21 @@ class PartResult:
     key: str
     score: float
     max_score: float
-    feedback: list = field(default_factory=list)
+    tagged: list = field(default_factory=list)      # (outputs the line is about, line)
     outputs: dict = field(default_factory=dict)     # output -> fraction earned
     named: dict = field(default_factory=dict)       # output -> misconception id found
     broken: set = field(default_factory=set)        # functions missing or not written
+
+    def say(self, outputs, line):
+        self.tagged.append((tuple(outputs), line))
+
+    @property
+    def feedback(self):
+        return [line for _, line in self.tagged]
+
+    def feedback_for(self, output):
+        """The lines about one output (forward, dx, dw, db or accuracy)."""
+        return [line for outputs, line in self.tagged if output in outputs]
 
     def as_report(self):
         return {"score": round(self.score, 2), "max_score": self.max_score, "feedback": self.feedback}
@@ -73,19 +84,20 @@ def _reference(part, case):
 
 
 def _function_problems(part, calls, results, load_problems, source_problems):
-    """One line per function that is missing, unfinished, raising or crashing."""
+    """One line per function that is missing, unfinished, raising or crashing: ([(outputs, line)], broken)."""
     lines, broken = [], set()
     for name in part.functions:
+        outputs = part.outputs_of(name)
         mine = [r for call, r in zip(calls, results) if call["function"] == name]
         if name in source_problems:
-            lines.append(f"{name}: {source_problems[name]}.")
+            lines.append((outputs, f"{name}: {source_problems[name]}."))
             broken.add(name)
         elif all(r.status == "missing" for r in mine):
             extra = "".join(f" ({label}: {why})" for label, why in load_problems.items())
-            lines.append(f"{name} is not defined{extra}.")
+            lines.append((outputs, f"{name} is not defined{extra}."))
             broken.add(name)
         elif all(r.not_implemented for r in mine):
-            lines.append(f"{name} is not written yet: it raises NotImplementedError.")
+            lines.append((outputs, f"{name} is not written yet: it raises NotImplementedError."))
             broken.add(name)
         else:
             seen = set()
@@ -93,7 +105,7 @@ def _function_problems(part, calls, results, load_problems, source_problems):
                 if r.status in ("error", "timeout", "crash") and r.status not in seen:
                     seen.add(r.status)
                     verb = "raised " if r.status == "error" else ""
-                    lines.append(f"{name} {verb}{r.error} for {r.case_text}.")
+                    lines.append((outputs, f"{name} {verb}{r.error} for {r.case_text}."))
     return lines, broken
 
 
@@ -149,11 +161,11 @@ def check_part(part, source, seed, timeout):
     calls, results = forward_calls + backward_calls, forward_results + backward_results
     for index, result in enumerate(results):
         result.case_text = part.describe(cases[index % len(cases)])
-    feedback, broken = _function_problems(part, calls, results, load_problems, source.problems)
+    problems, broken = _function_problems(part, calls, results, load_problems, source.problems)
     mutated = _mutations(calls, results, inputs)
     references = [_reference(part, case) for case in cases]
 
-    result = PartResult(part.key, 0.0, part.points, feedback, broken=broken)
+    result = PartResult(part.key, 0.0, part.points, problems, broken=broken)
     single_outputs, single_errors = [], []
     for output in OUTPUTS:
         function = part.forward if output == "forward" else part.backward
@@ -179,21 +191,21 @@ def check_part(part, source, seed, timeout):
             shape = np.shape(answers[i])
             line, named = (misconceptions.explain_forward_shape(part, cases[i], shape) if output == "forward"
                            else misconceptions.explain_gradient_shape(part, output, cases[i], shape))
-            feedback.append(line)
+            result.say([output], line)
             if named:
                 result.named[output] = named
         if any(v.status == "wrong" for v in verdicts):
             line, result.named[output] = _explain_values(part, output, cases, verdicts, answers)
-            feedback.append(line)
+            result.say([output], line)
         single_errors += [v.error for v in verdicts if v.status == "float32"]
         if any(v.status == "float32" for v in verdicts):
             single_outputs.append(output)
     if single_outputs:
-        feedback.append(
+        result.say(single_outputs,
             f"{_and(single_outputs)} agree{'s' if len(single_outputs) == 1 else ''} with the reference only "
             f"to single precision (relative error up to {max(single_errors):.1e}), so those cases earn half "
             f"credit. Compute in float64 (no float32 arrays or casts): float32 is too coarse for gradient checks.")
     for function, argument in mutated.items():
-        feedback.append(f"{function} changes its argument {argument} in place: its outputs earn half "
+        result.say(part.outputs_of(function), f"{function} changes its argument {argument} in place: its outputs earn half "
                         f"credit. Work on a copy (e.g. x = x.copy(), or np.pad, which returns a new array).")
     return result

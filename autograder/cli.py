@@ -26,6 +26,19 @@ def _demo(args):
     return run_demo(seed=args.seed)
 
 
+def _release(args):
+    from autograder.release import build_release
+    print(f"student release written to {build_release()}")
+    return 0
+
+
+def _solutions(args):
+    from autograder.release import build_worked_solutions
+    for path in build_worked_solutions():
+        print(f"worked solution: {path}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description="convkit's autograder")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -45,6 +58,11 @@ def main(argv=None):
     demo = commands.add_parser("demo", help="grade the reference, the stubs and sample buggy submissions")
     demo.add_argument("--seed", type=int, default=2026)
     demo.set_defaults(run=_demo)
+
+    commands.add_parser("release", help="generate the student release (nbgrader) with its helpers"
+                        ).set_defaults(run=_release)
+    commands.add_parser("solutions", help="execute the worked solutions for self-learners"
+                        ).set_defaults(run=_solutions)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -39,16 +39,16 @@ def check_cnn(part, source, timeout, blocked=None):
     """Grade the ``cnn`` part. ``blocked`` is a reason not to try (the layer is not written)."""
     result = PartResult(part.key, 0.0, part.points)
     if blocked:
-        result.feedback.append(f"The tiny CNN was not trained: {blocked}.")
+        result.say(["accuracy"], f"The tiny CNN was not trained: {blocked}.")
         return result
     record, arrays = run_cnn(source, part.forward, part.backward, TRAINING, timeout)
     if record.get("status") != "ok":
-        result.feedback.append(f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}.")
+        result.say(["accuracy"], f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}.")
         return result
     _, _, _, y_test = load_digits()
     predictions = arrays.get("predictions")
     if predictions is None or np.shape(predictions) != y_test.shape:
-        result.feedback.append("Training the tiny CNN with your layer gave no prediction for the held-out digits.")
+        result.say(["accuracy"], "Training the tiny CNN with your layer gave no prediction for the held-out digits.")
         return result
     accuracy = float(np.mean(predictions == y_test))
     result.score = part.points * credit(accuracy)
@@ -56,7 +56,7 @@ def check_cnn(part, source, timeout, blocked=None):
     losses = arrays.get("losses", np.array([]))
     if accuracy < tiny_cnn.PASS_ACCURACY:
         diverged = losses.size and not np.all(np.isfinite(losses))
-        result.feedback.append(
+        result.say(["accuracy"], 
             f"The tiny CNN trained with your layer reaches {accuracy:.1%} held-out accuracy after "
             f"{TRAINING['steps']} steps; {tiny_cnn.PASS_ACCURACY:.0%} earns full marks (the reference layer "
             f"reaches {reference_accuracy():.1%} with the same budget)."

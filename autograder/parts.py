@@ -31,6 +31,10 @@ class Part:
     def functions(self):
         return tuple(name for name in (self.forward, self.backward) if name)
 
+    def outputs_of(self, function):
+        """The outputs a function of this part produces."""
+        return ("forward",) if function == self.forward else ("dx", "dw", "db")
+
     # --- between the batch form and the part's own arrays -------------------
     def native(self, item, array):
         """Turn a batch-form array (x, w, b, y, dy, dx, dw or db) into this part's shape."""

@@ -1,0 +1,114 @@
+"""Grading a class through nbgrader in parallel shards loses and corrupts nothing."""
+import shutil
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import classroom
+from autograder.course import hand_in, make_course
+from autograder.parts import OUTPUT_WEIGHTS, PARTS
+
+pytestmark = pytest.mark.slow
+
+FORWARD = '''def conv2d_forward(x, w, b):
+    """x (H, W), w (KH, KW), b float -> (H-KH+1, W-KW+1)."""
+    import numpy as np
+    ### BEGIN SOLUTION
+    kh, kw = w.shape
+    y = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(y.shape[0]):
+        for j in range(y.shape[1]):
+            y[i, j] = np.sum(x[i:i + kh, j:j + kw] * w) + b
+    return y
+    ### END SOLUTION'''
+BACKWARD = '''def conv2d_backward(dy, x, w):
+    """dy (Ho, Wo), x (H, W), w (KH, KW) -> dx, dw, db float."""
+    import numpy as np
+    ### BEGIN SOLUTION
+    kh, kw = w.shape
+    dx, dw = np.zeros(x.shape), np.zeros(w.shape)
+    for i in range(dy.shape[0]):
+        for j in range(dy.shape[1]):
+            dx[i:i + kh, j:j + kw] += dy[i, j] * w
+            dw += dy[i, j] * x[i:i + kh, j:j + kw]
+    return dx, dw, float(dy.sum())
+    ### END SOLUTION'''
+
+
+def _cell(source, grade_id, **flags):
+    cell = nbformat.v4.new_code_cell(source)
+    meta = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id, "schema_version": 3}
+    meta.update(flags)
+    cell.metadata["nbgrader"] = meta
+    return cell
+
+
+def _test_cell(output):
+    points = PARTS["2d"].points * OUTPUT_WEIGHTS[output]
+    source = ("### BEGIN HIDDEN TESTS\nfrom autograder.notebook_checks import earned\n"
+              f"earned('2d', {output!r}, '02_conv2d.ipynb')\n### END HIDDEN TESTS")
+    return _cell(source, f"test-2d-{output}", grade=True, locked=True, points=points)
+
+
+@pytest.fixture(scope="module")
+def tiny_course(tmp_path_factory):
+    """A one-notebook course (part 2d) and four students: two right, one buggy dw, one untouched."""
+    root = tmp_path_factory.mktemp("root")
+    shutil.copy(classroom.Path(classroom.__file__).parent.parent / "nbgrader_config.py", root)
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [_cell(FORWARD, "solution-f", solution=True), _test_cell("forward"),
+                      _cell(BACKWARD, "solution-b", solution=True)] + [_test_cell(o) for o in ("dx", "dw", "db")]
+    (root / "source" / "conv_backprop").mkdir(parents=True)
+    nbformat.write(notebook, str(root / "source" / "conv_backprop" / "02_conv2d.ipynb"))
+    course = make_course(tmp_path_factory.mktemp("course"), root=root)
+    solved = root / "source" / "conv_backprop" / "02_conv2d.ipynb"
+    buggy = nbformat.read(str(solved), as_version=4)
+    buggy.cells[2].source = buggy.cells[2].source.replace("dw += dy[i, j]", "dw = dy[i, j]")
+    submissions = {"ada": solved, "ben": solved, "cy": buggy,
+                   "dee": course / "assignments" / "conv_backprop" / "02_conv2d.ipynb"}
+    for student, notebook in submissions.items():
+        hand_in(course, student, {"02_conv2d.ipynb": notebook})
+    return course
+
+
+def _copy(course, folder):
+    shutil.copytree(course, folder)
+    return folder
+
+
+def test_parallel_grading_equals_serial_grading(tiny_course, tmp_path, monkeypatch):
+    """Do two jobs give every student the same grades as one job, with nothing missing?"""
+    monkeypatch.setenv("CONVKIT_SEED", "7")
+    serial, parallel = _copy(tiny_course, tmp_path / "serial"), _copy(tiny_course, tmp_path / "parallel")
+    assert all(o.ok for o in classroom.grade_class(serial, jobs=1))
+    assert all(o.ok for o in classroom.grade_class(parallel, jobs=2))
+    assert classroom.part_scores(serial) == classroom.part_scores(parallel)
+    scores = classroom.part_scores(parallel)
+    assert scores["ada"]["2d"] == scores["ben"]["2d"] == 15.0
+    assert 0 < scores["cy"]["2d"] < 15.0 and scores["dee"]["2d"] == 0.0
+    with Gradebook(f"sqlite:///{parallel / 'gradebook.db'}") as gradebook:  # nbgrader reads it as its own
+        assert gradebook.find_submission("conv_backprop", "cy").score == pytest.approx(scores["cy"]["2d"])
+    for student in scores:
+        assert (parallel / "autograded" / student / "conv_backprop" / "02_conv2d.ipynb").is_file()
+
+
+def test_grading_again_replaces_grades_without_duplicates(tiny_course, tmp_path, monkeypatch):
+    """Does a second run over the same class leave one submission per student with the same grades?"""
+    monkeypatch.setenv("CONVKIT_SEED", "7")
+    course = _copy(tiny_course, tmp_path / "twice")
+    classroom.grade_class(course, jobs=2, only=["ada", "cy"])
+    first = classroom.part_scores(course)
+    classroom.grade_class(course, jobs=2, only=["ada", "cy"])
+    assert classroom.part_scores(course) == first
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        assert len(gradebook.assignment_submissions("conv_backprop")) == 2
+
+
+def test_csv_has_a_row_per_student_and_a_column_per_part(tiny_course, tmp_path):
+    """Does the export list every part and the total for each student?"""
+    table = {"ada": {key: 1.0 for key in PARTS}}
+    text = classroom.export_csv(table, tmp_path / "grades.csv").read_text().splitlines()
+    assert text[0] == "student," + ",".join(PARTS) + ",total"
+    assert text[1] == "ada," + ",".join("1.0" for _ in PARTS) + ",6.0"
