@@ -141,3 +141,14 @@ def export_csv(table, path):
         for student, scores in table.items():
             writer.writerow([student, *(round(scores[k], 2) for k in PARTS), round(sum(scores.values()), 2)])
     return path
+
+
+def format_gradebook(table):
+    """The gradebook as a table: a row per student, a column per part, and the total."""
+    header = f"{'student':<14}" + "".join(f"{key:>8}" for key in PARTS) + f"{'total':>8}"
+    lines = [header, "-" * len(header)]
+    for student, scores in table.items():
+        lines.append(f"{student:<14}" + "".join(f"{scores[k]:>8.1f}" for k in PARTS)
+                     + f"{sum(scores.values()):>8.1f}")
+    lines.append(f"{'max':<14}" + "".join(f"{p.points:>8.1f}" for p in PARTS.values()) + f"{100.0:>8.1f}")
+    return "\n".join(lines)

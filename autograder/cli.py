@@ -23,7 +23,29 @@ def _grade(args):
 
 def _demo(args):
     from autograder.demo import run_demo
-    return run_demo(seed=args.seed)
+    return run_demo(jobs=args.jobs)
+
+
+def _grade_class(args):
+    import os
+    from pathlib import Path
+
+    from autograder import classroom
+
+    course = Path(args.course).resolve()
+    jobs = args.jobs or os.cpu_count() or 1
+
+    def progress(outcome, done, total):
+        status = f"{outcome.seconds:5.1f} s" if outcome.ok else f"FAILED: {outcome.message}"
+        print(f"[{done}/{total}] {outcome.student:<16} {status}", file=sys.stderr, flush=True)
+    outcomes = classroom.grade_class(course, jobs=jobs, only=args.student, progress=progress)
+    table = classroom.part_scores(course)
+    print(classroom.format_gradebook(table))
+    print(f"\ngrades: {classroom.export_csv(table, Path(args.csv))}")
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in failed:
+        print(f"could not autograde {outcome.student}: {outcome.message}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _release(args):
@@ -55,9 +77,17 @@ def main(argv=None):
     grade.add_argument("--quiet", action="store_true", help="no progress lines")
     grade.set_defaults(run=_grade)
 
-    demo = commands.add_parser("demo", help="grade the reference, the stubs and sample buggy submissions")
-    demo.add_argument("--seed", type=int, default=2026)
+    demo = commands.add_parser("demo", help="release, hand in and autograde a demo class through nbgrader")
+    demo.add_argument("--jobs", type=int, help="students graded side by side (default: the number of cores)")
     demo.set_defaults(run=_demo)
+
+    grade_class = commands.add_parser("grade-class", help="autograde every submission under submitted/ "
+                                      "through nbgrader, in parallel, and export a CSV")
+    grade_class.add_argument("--course", default=".", help="the course root (default: here)")
+    grade_class.add_argument("--jobs", type=int, help="students graded side by side (default: the number of cores)")
+    grade_class.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    grade_class.add_argument("--csv", default="grades.csv", help="where to write the grades (default: grades.csv)")
+    grade_class.set_defaults(run=_grade_class)
 
     commands.add_parser("release", help="generate the student release (nbgrader) with its helpers"
                         ).set_defaults(run=_release)

@@ -1,43 +1,75 @@
-"""``make demo``: grade the reference, the untouched stubs and a few sample
-buggy submissions, and print the gradebook with every feedback line.
+"""``make demo``: what an instructor does at the end of the assignment, end to end.
 
-(The full instructor run through nbgrader replaces this once the notebooks
-exist; the grading engine underneath stays the same.)
+1. generate the student release (nbgrader ``generate_assignment``);
+2. fill ``submitted/`` with a demo class: the solved notebooks, the untouched
+   stubs, and the students of :mod:`autograder.demo_class`;
+3. autograde the class through nbgrader, several students at a time;
+4. ``nbgrader generate_feedback``; export the grades as CSV;
+5. print the gradebook, student by part.
+
+The seed of the test cases is fixed, so running it again gives the same grades.
 """
+import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
-from autograder.grade import grade
-from autograder.parts import PARTS
+from autograder import classroom
+from autograder.course import hand_in
+from autograder.demo_class import submissions
+from autograder.parts import NOTEBOOK_PARTS
+from autograder.release import ASSIGNMENT, ROOT, build_release, nbgrader
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = {
-    "reference": ROOT / "solutions" / "loops.py",
-    "stubs": ROOT / "tests" / "students" / "stubs.py",
-    "honest-loops": ROOT / "tests" / "students" / "honest_loops.py",
-    "forgot-dilation": ROOT / "tests" / "students" / "bug_dx_not_dilated.py",
-    "dw-one-sample": ROOT / "tests" / "students" / "bug_dw_one_sample.py",
-    "flipped-forward": ROOT / "tests" / "students" / "bug_forward_flipped_2d.py",
-}
+SEED = "2026"
 
 
-def run_demo(seed=2026, out=sys.stdout):
-    rows, notes = [], []
-    for name, path in SAMPLES.items():
-        start = time.perf_counter()
-        print(f"grading {name:<16} ({path.relative_to(ROOT)}) ...", end="", flush=True, file=out)
-        report, _ = grade(path, seed=seed)
-        print(f" {report['score']:6.1f}  [{time.perf_counter() - start:.1f} s]", file=out)
-        rows.append((name, report))
-        notes += [(name, key, line) for key, part in report["parts"].items() for line in part["feedback"]]
-    header = f"{'student':<18}" + "".join(f"{key:>8}" for key in PARTS) + f"{'total':>8}"
-    print(f"\nGradebook (seed {seed})\n{header}\n{'-' * len(header)}", file=out)
-    for name, report in rows:
-        cells = "".join(f"{report['parts'][key]['score']:>8.1f}" for key in PARTS)
-        print(f"{name:<18}{cells}{report['score']:>8.1f}", file=out)
-    print(f"{'max':<18}" + "".join(f"{part.points:>8.1f}" for part in PARTS.values()) + f"{100.0:>8.1f}", file=out)
-    print("\nFeedback", file=out)
-    for name, key, line in notes:
-        print(f"  {name} [{key}] {line}", file=out)
-    return 0
+def _step(text, out):
+    print(f"\n== {text}", file=out, flush=True)
+
+
+def fill_class(root, release, out):
+    """Write the demo class into ``submitted/`` (replacing an earlier demo's)."""
+    notebooks = sorted(NOTEBOOK_PARTS)
+    everyone = {"reference": {name: root / "source" / ASSIGNMENT / name for name in notebooks},
+                "stubs": {name: release / name for name in notebooks}}
+    everyone.update(submissions(release))
+    for student, files in everyone.items():
+        shutil.rmtree(root / "submitted" / student / ASSIGNMENT, ignore_errors=True)
+        hand_in(root, student, files)
+    print(f"{len(everyone)} submissions in submitted/: {', '.join(everyone)}", file=out)
+    return list(everyone)
+
+
+def run_demo(root=ROOT, jobs=None, out=sys.stdout):
+    root = Path(root)
+    os.environ["CONVKIT_SEED"] = SEED  # the grading kernels inherit it
+    jobs = jobs or os.cpu_count() or 1
+    started = time.perf_counter()
+
+    _step("1/5 generating the student release (nbgrader generate_assignment)", out)
+    release = build_release(root)
+    print(f"release in {release.relative_to(root)}/", file=out)
+
+    _step("2/5 handing in the demo class", out)
+    students = fill_class(root, release, out)
+
+    _step(f"3/5 autograding {len(students)} submissions through nbgrader, {jobs} at a time", out)
+
+    def progress(outcome, done, total):
+        status = f"{outcome.seconds:5.1f} s" if outcome.ok else f"FAILED: {outcome.message}"
+        print(f"  [{done}/{total}] {outcome.student:<10} {status}", file=out, flush=True)
+    outcomes = classroom.grade_class(root, jobs=jobs, only=students, progress=progress)
+
+    _step("4/5 generating feedback (nbgrader generate_feedback) and exporting grades", out)
+    nbgrader(root, "generate_feedback", ASSIGNMENT, "--force", "--log-level=WARN")
+    table = {s: scores for s, scores in classroom.part_scores(root).items() if s in students}
+    csv_path = classroom.export_csv(table, root / "grades.csv")
+
+    _step(f"5/5 gradebook (seed {SEED})", out)
+    print(classroom.format_gradebook(table), file=out)
+    print(f"\nfeedback: {root / 'feedback'}/<student>/{ASSIGNMENT}/*.html", file=out)
+    print(f"grades:   {csv_path}", file=out)
+    print(f"gradebook: {root / 'gradebook.db'} (nbgrader's own; `nbgrader export` works too)", file=out)
+    print(f"done in {time.perf_counter() - started:.0f} s", file=out)
+    return 0 if all(o.ok for o in outcomes) else 1

@@ -1,0 +1,21 @@
+"""The worked solutions for self-learners: the source's solved code, executed, without grading cells."""
+import nbformat
+import pytest
+
+from autograder.parts import NOTEBOOK_PARTS
+from autograder.release import worked_solution
+from conftest import ROOT, SOURCE
+
+WORKED = ROOT / "solutions" / "conv_backprop"
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOK_PARTS))
+def test_worked_solution_is_the_executed_source(name):
+    """Does the worked solution hold the source's cells (markers and hidden tests removed), all run, no error?"""
+    expected = worked_solution(nbformat.read(str(SOURCE / name), as_version=4))
+    worked = nbformat.read(str(WORKED / name), as_version=4)
+    assert [c.source for c in worked.cells] == [c.source for c in expected.cells], "run `make solutions`"
+    code = [c for c in worked.cells if c.cell_type == "code" and c.source.strip()]
+    assert all(c.execution_count for c in code)
+    assert not any(o.output_type == "error" for c in code for o in c.outputs)
+    assert any("image/png" in o.get("data", {}) for c in code for o in c.outputs)  # the figures are there
