@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import intake
 from autograder.parts import PARTS
 from autograder.release import ASSIGNMENT, nbgrader
 
@@ -31,6 +32,7 @@ class Outcome:
     ok: bool
     seconds: float
     message: str = ""
+    notes: tuple = ()        # what intake tidied in the submission
 
 
 def students(course):
@@ -40,14 +42,22 @@ def students(course):
 
 
 def autograde_in_shard(course, student, shard):
-    """Autograde one student in a private copy of the course; returns the shard folder."""
+    """Autograde one student in a private copy of the course; returns (shard folder, intake notes)."""
     course, shard = Path(course), Path(shard)
     shard.mkdir(parents=True)
     shutil.copy(course / "nbgrader_config.py", shard)
     shutil.copy(course / "gradebook.db", shard)
-    shutil.copytree(course / "submitted" / student / ASSIGNMENT, shard / "submitted" / student / ASSIGNMENT)
+    copy = shard / "submitted" / student / ASSIGNMENT
+    shutil.copytree(course / "submitted" / student / ASSIGNMENT, copy)
+    notes = intake.tidy(copy, course / "assignments" / ASSIGNMENT)
+    if not list(copy.glob("*.ipynb")):
+        raise NoNotebooks("no notebook of the assignment could be graded: " + " ".join(notes))
     nbgrader(shard, "autograde", ASSIGNMENT, "--student", student, "--force", "--log-level=WARN")
-    return shard
+    return shard, notes
+
+
+class NoNotebooks(Exception):
+    """A submission with nothing to grade: the student's problem, reported, not a failure of the run."""
 
 
 def merge_shard(course, shard, student):
@@ -98,22 +108,31 @@ def grade_class(course, jobs=2, only=None, progress=None):
     with tempfile.TemporaryDirectory(prefix="convkit-class-") as tmp, ThreadPoolExecutor(max(1, jobs)) as pool:
         def run(student):
             start = time.perf_counter()
-            shard = autograde_in_shard(course, student, Path(tmp) / student)
-            return shard, time.perf_counter() - start
+            shard, notes = autograde_in_shard(course, student, Path(tmp) / student)
+            return shard, notes, time.perf_counter() - start
 
         futures = {pool.submit(run, student): student for student in names}
         for future in as_completed(futures):
             student = futures[future]
             try:
-                shard, seconds = future.result()
+                shard, notes, seconds = future.result()
                 merge_shard(course, shard, student)  # one writer: this thread
-                outcome = Outcome(student, True, seconds)
+                outcome = Outcome(student, True, seconds, notes=tuple(notes))
+            except NoNotebooks as error:
+                outcome = Outcome(student, True, 0.0, notes=(str(error),))
             except Exception as error:  # one student's failure must not stop the class
                 outcome = Outcome(student, False, 0.0, str(error).strip().splitlines()[0][:300])
             outcomes.append(outcome)
             if progress:
                 progress(outcome, len(outcomes), len(names))
     return sorted(outcomes, key=lambda o: o.student)
+
+
+def describe(outcome, done, total):
+    """Progress lines for one graded student: time or failure, then what intake tidied."""
+    status = f"{outcome.seconds:5.1f} s" if outcome.ok else f"FAILED: {outcome.message}"
+    return "\n".join([f"[{done}/{total}] {outcome.student:<14} {status}"]
+                     + [f"      note: {line}" for line in outcome.notes])
 
 
 def part_scores(course):

@@ -36,10 +36,11 @@ def _grade_class(args):
     jobs = args.jobs or os.cpu_count() or 1
 
     def progress(outcome, done, total):
-        status = f"{outcome.seconds:5.1f} s" if outcome.ok else f"FAILED: {outcome.message}"
-        print(f"[{done}/{total}] {outcome.student:<16} {status}", file=sys.stderr, flush=True)
+        print(classroom.describe(outcome, done, total), file=sys.stderr, flush=True)
     outcomes = classroom.grade_class(course, jobs=jobs, only=args.student, progress=progress)
     table = classroom.part_scores(course)
+    for outcome in outcomes:  # a submission with nothing gradable still gets its row of zeros
+        table.setdefault(outcome.student, {key: 0.0 for key in PARTS})
     print(classroom.format_gradebook(table))
     print(f"\ngrades: {classroom.export_csv(table, Path(args.csv))}")
     failed = [o for o in outcomes if not o.ok]

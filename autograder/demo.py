@@ -57,8 +57,7 @@ def run_demo(root=ROOT, jobs=None, out=sys.stdout):
     _step(f"3/5 autograding {len(students)} submissions through nbgrader, {jobs} at a time", out)
 
     def progress(outcome, done, total):
-        status = f"{outcome.seconds:5.1f} s" if outcome.ok else f"FAILED: {outcome.message}"
-        print(f"  [{done}/{total}] {outcome.student:<10} {status}", file=out, flush=True)
+        print(classroom.describe(outcome, done, total), file=out, flush=True)
     outcomes = classroom.grade_class(root, jobs=jobs, only=students, progress=progress)
 
     _step("4/5 generating feedback (nbgrader generate_feedback) and exporting grades", out)

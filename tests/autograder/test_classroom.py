@@ -112,3 +112,32 @@ def test_csv_has_a_row_per_student_and_a_column_per_part(tiny_course, tmp_path):
     text = classroom.export_csv(table, tmp_path / "grades.csv").read_text().splitlines()
     assert text[0] == "student," + ",".join(PARTS) + ",total"
     assert text[1] == "ada," + ",".join("1.0" for _ in PARTS) + ",6.0"
+
+
+def test_messy_submissions_get_what_their_code_earns(tiny_course, tmp_path, monkeypatch):
+    """Renamed, duplicated-cell, deleted-cell and damaged submissions: honest grades, a note each, no failure?"""
+    monkeypatch.setenv("CONVKIT_SEED", "7")
+    course = _copy(tiny_course, tmp_path / "messy")
+    solved = nbformat.read(str(course / "source" / "conv_backprop" / "02_conv2d.ipynb"), as_version=4)
+    release = nbformat.read(str(course / "assignments" / "conv_backprop" / "02_conv2d.ipynb"), as_version=4)
+    duplicated = nbformat.from_dict(release)  # the stub left in place, the real code in a copy below it
+    copy = nbformat.from_dict(dict(solved.cells[0]))
+    copy.id = "student-copy"
+    duplicated.cells.insert(1, copy)
+    duplicated.cells[2:] = [nbformat.from_dict(dict(c)) for c in solved.cells[1:]]
+    deleted = nbformat.from_dict(solved)
+    deleted.cells = [c for c in deleted.cells if c.metadata["nbgrader"]["grade_id"] != "test-2d-dx"]
+    hand_in(course, "eve", {"02_conv2d.ipynb": duplicated})
+    hand_in(course, "fay", {"02_conv2d.ipynb": deleted})
+    hand_in(course, "gil", {"conv2d (1).ipynb": solved})
+    hal = course / "submitted" / "hal" / "conv_backprop"
+    hal.mkdir(parents=True)
+    (hal / "02_conv2d.ipynb").write_text('{"cells": [')
+    outcomes = {o.student: o for o in classroom.grade_class(course, jobs=2, only=["eve", "fay", "gil", "hal"])}
+    assert all(o.ok for o in outcomes.values())
+    scores = classroom.part_scores(course)
+    assert scores["eve"]["2d"] == scores["fay"]["2d"] == scores["gil"]["2d"] == 15.0
+    assert "hal" not in scores and "not a valid notebook" in " ".join(outcomes["hal"].notes)
+    assert "appears twice" in " ".join(outcomes["eve"].notes)
+    assert "was put back" in " ".join(outcomes["fay"].notes)
+    assert "renamed" in " ".join(outcomes["gil"].notes)

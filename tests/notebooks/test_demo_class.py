@@ -1,0 +1,49 @@
+"""The demo class end to end through real `nbgrader autograde`: every student's
+per-part grades, read from nbgrader's gradebook."""
+import pytest
+
+from autograder import classroom
+from autograder.course import hand_in
+from autograder.demo_class import CLASS, submissions
+from autograder.grade import grade
+from autograder.parts import NOTEBOOK_PARTS, PARTS
+from manifest import BUGS
+
+pytestmark = pytest.mark.slow
+SEED = 31
+
+
+def _parts_with_bugs(choices):
+    """The parts a demo student's choices should cost points in (from the samples' manifest)."""
+    hit = set()
+    for notebook, functions in choices.items():
+        for function, stem in functions.items():
+            for key in NOTEBOOK_PARTS[notebook]:
+                if stem is None and function in PARTS[key].functions:
+                    hit.add(key)
+                elif stem is not None and BUGS[stem]["wrong"].get(key):
+                    hit.add(key)
+    return hit
+
+
+def test_demo_class_grades_through_nbgrader(course, monkeypatch):
+    """Does each demo student lose points exactly in the parts with a mistake, and match the command line?"""
+    monkeypatch.setenv("CONVKIT_SEED", str(SEED))
+    for student, files in submissions(course / "assignments" / "conv_backprop").items():
+        hand_in(course, student, files)
+    outcomes = classroom.grade_class(course, jobs=2, only=list(CLASS))
+    assert all(o.ok and not o.notes for o in outcomes), outcomes
+    table = classroom.part_scores(course)
+    for student, choices in CLASS.items():
+        wrong = _parts_with_bugs(choices)
+        for key, part in PARTS.items():
+            if key == "cnn" and "batch" in wrong:
+                continue  # a batch bug may or may not cost the network its accuracy
+            if key in wrong:
+                assert table[student][key] < part.points, (student, key)
+            else:
+                assert table[student][key] == pytest.approx(part.points), (student, key)
+        report, _ = grade(course / "submitted" / student / "conv_backprop", seed=SEED)
+        for key in PARTS:
+            assert table[student][key] == pytest.approx(report["parts"][key]["score"], abs=0.01), (student, key)
+    assert table["ada"] == {key: part.points for key, part in PARTS.items()}
