@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo release solutions venv clean
+.PHONY: test demo release solutions bench venv clean
 
 venv: $(STAMP)
 
@@ -27,6 +27,9 @@ release: $(STAMP)
 
 solutions: $(STAMP)
 	$(PY) -m autograder solutions
+
+bench: $(STAMP)
+	$(PY) -m bench.grading_throughput
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

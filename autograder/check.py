@@ -137,7 +137,7 @@ def _explain_values(part, output, cases, verdicts, answers):
     error = verdicts[smallest].error
     where = f"{part.describe(cases[smallest])}: max relative error {error:.2g}"
     if not passing:
-        return f"{output} is wrong in every case, even the plainest ({where}).", None
+        return f"{output} is wrong in every case (the smallest: {where}).", None
     common = set.intersection(*(set(cases[i].features(part.lead)) for i in wrong))
     seen_right = set().union(*(set(cases[i].features(part.lead)) for i in passing))
     apart = [feature for feature in cases[smallest].features(part.lead) if feature in common - seen_right]

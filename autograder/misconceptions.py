@@ -106,6 +106,12 @@ CATALOGUE = [
         lambda case: conv_forward(case.x, case.w, np.zeros_like(case.b), case.stride, case.pad),
         "The forward pass leaves out the bias: add b to every output."),
     Misconception(
+        "forward_stride_ignored", "forward",
+        lambda case: conv_forward(case.x, case.w, case.b, 1, case.pad)[:, :, :case.dy.shape[2], :case.dy.shape[3]],
+        "The forward pass is right for stride 1 but wrong for stride {stride} (e.g. {case}): it has the "
+        "right size, but output (i, j) must read the window that starts at (i*stride, j*stride), not (i, j).",
+        applies=_strided),
+    Misconception(
         "dx_kernel_not_rotated", "dx",
         lambda case: _backward(case, w=rot180(case.w))[0],
         "dx uses the kernel as it is, but dX is the full convolution of dY with the kernel "

@@ -174,7 +174,7 @@ BUGS = {
     },
     "bug_forward_stride_ignored": {
         # right output size, but windows read at (i, j), not (i*s, j*s).
-        "id": None,
+        "id": "forward_stride_ignored",
         "wrong": {"stride": ["forward"]},
     },
     "bug_bias_broadcast_chw": {
