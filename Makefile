@@ -29,6 +29,9 @@ solutions: $(STAMP)
 	$(PY) -m autograder solutions
 
 bench: $(STAMP)
+	$(PY) -m bench.reference_speed
+	$(PY) -m bench.training
+	$(PY) -m bench.honest_student
 	$(PY) -m bench.grading_throughput
 
 clean:

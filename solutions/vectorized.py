@@ -1,10 +1,11 @@
 """The reference solution without Python loops over samples or positions.
 
-Forward and dW use the im2col view: every receptive field becomes a row of a
-matrix (a strided view of the padded input, copied once), so the layer is one
-matrix product. dX is the transpose of that: each of the KH*KW kernel offsets
-adds one matrix product into a strided slice of the padded gradient. That
-loop runs over kernel offsets only, and needs no (N*Ho*Wo, C*KH*KW) buffer.
+Forward and dW use the im2col view: every receptive field becomes a column of
+a matrix (a strided view of the padded input, copied once per image), so the
+layer is one matrix product per image, batched by ``np.matmul``. dX is the
+transposed product followed by col2im: each of the KH*KW kernel offsets adds
+one strided slice into the padded gradient. That loop runs over kernel
+offsets only, never over samples or output positions.
 
 The single-image parts are thin wrappers that add the missing axes.
 """
@@ -15,15 +16,16 @@ from solutions.geometry import output_size, pad_spatial, strip_padding
 
 
 def _im2col(xp, kh, kw, stride):
-    """Receptive fields as rows.
+    """Receptive fields as columns, one matrix per image.
 
-    ``xp (N, C, Hp, Wp) -> cols (N*Ho*Wo, C*KH*KW)``, ordered like
-    ``w.reshape(F, C*KH*KW)``.
+    ``xp (N, C, Hp, Wp) -> cols (N, C*KH*KW, Ho*Wo)``, rows ordered like
+    ``w.reshape(F, C*KH*KW)``, so that ``w.reshape(F, -1) @ cols`` is the
+    output already in ``(N, F, Ho*Wo)`` order: no transpose copy afterwards.
     """
     n, c = xp.shape[:2]
     windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]
     ho, wo = windows.shape[2:4]
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw), ho, wo
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, ho * wo), ho, wo
 
 
 def conv_forward(x, w, b, stride=1, pad=0):
@@ -41,12 +43,12 @@ def conv_forward(x, w, b, stride=1, pad=0):
     out : ndarray, shape (N, F, Ho, Wo)
         ``Ho = (H + 2*pad - KH) // stride + 1``, ``Wo = (W + 2*pad - KW) // stride + 1``.
     """
-    n = x.shape[0]
     f, _, kh, kw = w.shape
     output_size(x.shape[2], kh, stride, pad), output_size(x.shape[3], kw, stride, pad)  # validates
     cols, ho, wo = _im2col(pad_spatial(x, pad), kh, kw, stride)
-    out = cols @ w.reshape(f, -1).T + b
-    return np.ascontiguousarray(out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2))
+    out = np.matmul(w.reshape(f, -1), cols)  # (N, F, Ho*Wo), one matrix product per image
+    out += b[:, None]
+    return out.reshape(x.shape[0], f, ho, wo)
 
 
 def conv_backward(dout, x, w, stride=1, pad=0):
@@ -68,22 +70,23 @@ def conv_backward(dout, x, w, stride=1, pad=0):
         Summed over the batch and all output positions.
     """
     f, c, kh, kw = w.shape
-    xp = pad_spatial(x, pad)
     n, _, ho, wo = dout.shape
-    dout_rows = dout.transpose(0, 2, 3, 1).reshape(n * ho * wo, f)
+    xp = pad_spatial(x, pad)
+    dout_cols = dout.reshape(n, f, ho * wo)  # a view: no copy
 
     cols, _, _ = _im2col(xp, kh, kw, stride)
-    dw = (dout_rows.T @ cols).reshape(w.shape)
+    dw = np.matmul(dout_cols, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
+    del cols  # its memory serves dcols below
     db = dout.sum(axis=(0, 2, 3))
 
-    # dX: for kernel offset (m, n), output (i, j) touched padded input
-    # (i*stride + m, j*stride + n); those positions form a strided slice.
+    # dX: the transposed product gives every window's gradient; window (i, j)
+    # at kernel offset (m, k) read padded input (i*stride + m, j*stride + k),
+    # and those positions form one strided slice per offset (col2im).
+    dcols = np.matmul(w.reshape(f, -1).T, dout_cols).reshape(n, c, kh, kw, ho, wo)
     dxp = np.zeros(xp.shape)
-    w_offsets = w.transpose(2, 3, 0, 1)  # (KH, KW, F, C)
     for m in range(kh):
         for k in range(kw):
-            contribution = (dout_rows @ w_offsets[m, k]).reshape(n, ho, wo, c)
-            dxp[:, :, m:m + stride * ho:stride, k:k + stride * wo:stride] += contribution.transpose(0, 3, 1, 2)
+            dxp[:, :, m:m + stride * ho:stride, k:k + stride * wo:stride] += dcols[:, :, m, k]
     return strip_padding(dxp, pad, *x.shape[2:]), dw, db
 
 
