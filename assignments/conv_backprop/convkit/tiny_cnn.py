@@ -63,12 +63,14 @@ class History:
     losses: list = field(default_factory=list)
     steps: list = field(default_factory=list)
     accuracies: list = field(default_factory=list)
+    elapsed: list = field(default_factory=list)     # training seconds (evaluation excluded) at each accuracy
     seconds: float = 0.0
 
 
 def train(conv_forward, conv_backward, x_train, y_train, x_val=None, y_val=None,
-          steps=STEPS, batch=BATCH, learning_rate=LEARNING_RATE, filters=FILTERS, seed=0, every=25):
-    """Train the tiny CNN with plain SGD; returns (params, History).
+          steps=STEPS, batch=BATCH, learning_rate=LEARNING_RATE, filters=FILTERS, seed=0, every=25,
+          momentum=0.0):
+    """Train the tiny CNN with minibatch SGD (plain by default); returns (params, History).
 
     The learning rate falls linearly to zero over the run, so the last step
     does not land on a noisy point. The minibatches are drawn from a seeded
@@ -78,16 +80,21 @@ def train(conv_forward, conv_backward, x_train, y_train, x_val=None, y_val=None,
     rng = np.random.default_rng(seed)
     params = init_params(filters=filters, seed=seed)
     history = History()
-    start = time.perf_counter()
+    velocity = {name: np.zeros_like(value) for name, value in params.items()}
+    start, evaluating = time.perf_counter(), 0.0
     for step in range(1, steps + 1):
         rows = rng.choice(len(x_train), size=batch, replace=False)
         rate = learning_rate * (1 - (step - 1) / steps)
         loss, grads = loss_and_grads(params, x_train[rows], y_train[rows], conv_forward, conv_backward)
         for name in params:
-            params[name] = params[name] - rate * np.asarray(grads[name], dtype=np.float64)
+            velocity[name] = momentum * velocity[name] - rate * np.asarray(grads[name], dtype=np.float64)
+            params[name] = params[name] + velocity[name]
         history.losses.append(loss)
         if x_val is not None and (step % every == 0 or step == steps):
+            evaluation = time.perf_counter()
+            history.elapsed.append(evaluation - start - evaluating)
             history.steps.append(step)
             history.accuracies.append(float(np.mean(predict(params, x_val, conv_forward) == y_val)))
+            evaluating += time.perf_counter() - evaluation
     history.seconds = time.perf_counter() - start
     return params, history
