@@ -6,6 +6,7 @@ into ``JOB_DIR/results``. It judges nothing: the parent compares the returned
 arrays with the reference, so nothing the student's code does in here can
 change a grade except its return values.
 """
+import builtins
 import json
 import sys
 import traceback
@@ -14,6 +15,20 @@ from pathlib import Path
 import numpy as np
 
 ARRAY_LIMIT = 10_000_000  # entries; a larger return value is not an honest answer
+
+# Bound before any student code runs: patching numpy, json, open or
+# sys.modules afterwards cannot change how results are written.
+SAVEZ, LOAD, ASARRAY, DUMPS, LOADS, OPEN = np.savez, np.load, np.asarray, json.dumps, json.loads, builtins.open
+BASE_EXCEPTION, NOT_IMPLEMENTED, ISINSTANCE = BaseException, NotImplementedError, isinstance
+
+
+def _write(path, text):
+    with OPEN(path, "w") as handle:
+        handle.write(text)
+
+
+def _touch(path):
+    OPEN(path, "w").close()
 
 
 def _where(error, labels):
@@ -46,7 +61,7 @@ def load_namespace(job):
 
 
 def as_array(value, what):
-    array = np.asarray(value)
+    array = ASARRAY(value)
     if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise TypeError(f"{what} is a {type(value).__name__}, not an array of numbers")
     if array.size > ARRAY_LIMIT:
@@ -71,56 +86,55 @@ def run_call(call, function, inputs, labels):
                 raise TypeError(f"should return {call['returns']} values (dx, dw, db), got {got}")
             for index, value in enumerate(returned):
                 arrays[f"out{index}"] = as_array(value, ("dx", "dw", "db")[index])
-    except BaseException as error:  # the student's code raised: record it, go on with the next call
+    except BASE_EXCEPTION as error:  # the student's code raised: record it, go on with the next call
         return {"status": "error", "error": describe_error(error, labels),
-                "not_implemented": isinstance(error, NotImplementedError)}, {}
+                "not_implemented": ISINSTANCE(error, NOT_IMPLEMENTED)}, {}
     for index, value in enumerate(args):
-        arrays[f"after{index}"] = np.asarray(value)
+        arrays[f"after{index}"] = ASARRAY(value)
     return {"status": "ok"}, arrays
 
 
-def run_cnn(job, namespace, results):
+def run_cnn(job, namespace, inputs, results):
+    """Train the tiny CNN on the training digits given; predict the held-out images (no labels here)."""
     from convkit import tiny_cnn
-    from convkit.digits import load_digits
 
-    x_train, y_train, x_test, _ = load_digits()
     try:
         forward, backward = namespace[job["cnn"]["forward"]], namespace[job["cnn"]["backward"]]
-        params, history = tiny_cnn.train(forward, backward, x_train, y_train, **job["cnn"]["train"])
-        predictions = tiny_cnn.predict(params, x_test, forward)
+        params, history = tiny_cnn.train(forward, backward, inputs["x_train"], inputs["y_train"],
+                                         **job["cnn"]["train"])
+        predictions = tiny_cnn.predict(params, inputs["x_test"], forward)
         arrays = {"predictions": as_array(predictions, "predictions"),
-                  "losses": np.asarray(history.losses, dtype=np.float64)}
+                  "losses": ASARRAY(history.losses, dtype=np.float64)}
         record = {"status": "ok", "seconds": history.seconds}
-    except BaseException as error:
+    except BASE_EXCEPTION as error:
         record, arrays = {"status": "error", "error": describe_error(error, set(c["label"] for c in job["chunks"]))}, {}
-    np.savez(results / "cnn.npz", **arrays)
-    (results / "cnn.json").write_text(json.dumps(record))
+    SAVEZ(results / "cnn.npz", **arrays)
+    _write(results / "cnn.json", DUMPS(record))
 
 
 def main(job_dir):
     job_dir = Path(job_dir)
-    job = json.loads((job_dir / "job.json").read_text())
+    job = LOADS((job_dir / "job.json").read_text())
     results = job_dir / "results"
     results.mkdir(exist_ok=True)
-    sys.path.insert(0, job["source_dir"])
-    namespace, problems, labels = load_namespace(job)
-    (results / "load.json").write_text(json.dumps(problems))
-    if "cnn" in job:
-        run_cnn(job, namespace, results)
-        return
-    with np.load(job_dir / "inputs.npz", allow_pickle=False) as stored:
+    with LOAD(job_dir / "inputs.npz", allow_pickle=False) as stored:
         inputs = {name: stored[name] for name in stored.files}
+    namespace, problems, labels = load_namespace(job)
+    _write(results / "load.json", DUMPS(problems))
+    if "cnn" in job:
+        run_cnn(job, namespace, inputs, results)
+        return
     for index, call in enumerate(job["calls"]):
         if index < job.get("start", 0):
             continue
         function = namespace.get(call["function"])
-        (results / f"{index}.started").touch()
+        _touch(results / f"{index}.started")
         if not callable(function):
             record, arrays = {"status": "missing"}, {}
         else:
             record, arrays = run_call(call, function, inputs, labels)
-        np.savez(results / f"{index}.npz", **arrays)
-        (results / f"{index}.json").write_text(json.dumps(record))
+        SAVEZ(results / f"{index}.npz", **arrays)
+        _write(results / f"{index}.json", DUMPS(record))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import intake
+from autograder import intake, sandbox
 from autograder.parts import PARTS
 from autograder.release import ASSIGNMENT, nbgrader
 
@@ -102,6 +102,7 @@ def _replace_submission(db, student):
 
 def grade_class(course, jobs=2, only=None, progress=None):
     """Autograde every submission (or those in ``only``); returns a list of :class:`Outcome`."""
+    sandbox.check()
     course = Path(course)
     names = [s for s in students(course) if only is None or s in only]
     outcomes = []

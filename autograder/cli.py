@@ -1,9 +1,11 @@
 """The command line: a thin layer over :mod:`autograder.grade`."""
 import argparse
 import json
+import os
 import sys
 
 from autograder import grade as grading
+from autograder import sandbox
 from autograder.parts import PARTS
 
 
@@ -27,7 +29,6 @@ def _demo(args):
 
 
 def _grade_class(args):
-    import os
     from pathlib import Path
 
     from autograder import classroom
@@ -62,6 +63,11 @@ def _solutions(args):
     return 0
 
 
+def _unsafe_flag(parser):
+    parser.add_argument("--unsafe", action="store_true",
+                        help="run student code without the bubblewrap sandbox (only where it cannot be had)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description="convkit's autograder")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +82,7 @@ def main(argv=None):
                        help="grade only this part (repeatable); the others score 0")
     grade.add_argument("--jobs", type=int, help="parts graded side by side (default: the number of cores)")
     grade.add_argument("--quiet", action="store_true", help="no progress lines")
+    _unsafe_flag(grade)
     grade.set_defaults(run=_grade)
 
     demo = commands.add_parser("demo", help="release, hand in and autograde a demo class through nbgrader")
@@ -88,6 +95,7 @@ def main(argv=None):
     grade_class.add_argument("--jobs", type=int, help="students graded side by side (default: the number of cores)")
     grade_class.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade_class.add_argument("--csv", default="grades.csv", help="where to write the grades (default: grades.csv)")
+    _unsafe_flag(grade_class)
     grade_class.set_defaults(run=_grade_class)
 
     commands.add_parser("release", help="generate the student release (nbgrader) with its helpers"
@@ -96,4 +104,10 @@ def main(argv=None):
                         ).set_defaults(run=_solutions)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    if getattr(args, "unsafe", False):
+        os.environ["CONVKIT_UNSAFE"] = "1"
+    try:
+        return args.run(args)
+    except sandbox.SandboxUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

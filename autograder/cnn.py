@@ -41,11 +41,13 @@ def check_cnn(part, source, timeout, blocked=None):
     if blocked:
         result.say(["accuracy"], f"The tiny CNN was not trained: {blocked}.")
         return result
-    record, arrays = run_cnn(source, part.forward, part.backward, TRAINING, timeout)
+    x_train, y_train, x_test, y_test = load_digits()
+    # The child gets the training digits and the held-out images, never their labels.
+    data = {"x_train": x_train, "y_train": y_train, "x_test": x_test}
+    record, arrays = run_cnn(source, part.forward, part.backward, TRAINING, data, timeout)
     if record.get("status") != "ok":
         result.say(["accuracy"], f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}.")
         return result
-    _, _, _, y_test = load_digits()
     predictions = arrays.get("predictions")
     if predictions is None or np.shape(predictions) != y_test.shape:
         result.say(["accuracy"], "Training the tiny CNN with your layer gave no prediction for the held-out digits.")

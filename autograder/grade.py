@@ -9,6 +9,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from autograder import sandbox
 from autograder.check import PartResult, check_part
 from autograder.cnn import check_cnn
 from autograder.parts import NOTEBOOK_PARTS, PARTS, api_functions
@@ -65,6 +66,7 @@ def grade(path, seed=None, part_timeout=PART_TIMEOUT, cnn_timeout=CNN_TIMEOUT, p
     a note); ``jobs`` is how many parts are graded side by side (default:
     the machine's cores), each in its own child process.
     """
+    sandbox.check()
     seed = part_seed(seed)
     sources = locate(path)
     for key in PARTS:

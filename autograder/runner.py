@@ -7,7 +7,6 @@ case never costs the cases after it.
 """
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -18,10 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-MEMORY_LIMIT = 4 * 1024 ** 3       # bytes of address space per child
-FILE_LIMIT = 256 * 1024 ** 2       # bytes per file the child writes
-
+from autograder import sandbox
 
 @dataclass
 class CallResult:
@@ -32,32 +28,25 @@ class CallResult:
     case_text: str = ""             # the case, in the part's words, for feedback
 
 
-def _limits():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _environment(source_dir):
-    env = dict(os.environ)
-    env.update({
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(source_dir)]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "MPLBACKEND": "Agg",
+def _environment():
+    """A clean environment: nothing of the grader's own variables reaches student code."""
+    return {
+        "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp",
+        "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
         # One thread per child: grading runs several children side by side.
         "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-    })
-    return env
+    }
 
 
 def _run_child(job_dir, source_dir, timeout):
-    """Start the child and wait; returns (exit code or None on timeout, seconds)."""
+    """Run the child, sandboxed, and wait; returns (exit code or None on timeout, seconds)."""
     start = time.monotonic()
+    argv, extra = sandbox.command(job_dir, source_dir)
+    group = sandbox.ProcessGroup()
     process = subprocess.Popen(
-        [sys.executable, "-m", "autograder.child", str(job_dir)],
-        cwd=job_dir, env=_environment(source_dir), stdin=subprocess.DEVNULL,
+        argv, cwd=job_dir, env={**_environment(), **extra}, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, preexec_fn=_limits)
+        start_new_session=True, preexec_fn=sandbox.limits(timeout, group))
     try:
         code = process.wait(timeout=max(timeout, 0.1))
     except subprocess.TimeoutExpired:
@@ -68,6 +57,7 @@ def _run_child(job_dir, source_dir, timeout):
     except ProcessLookupError:
         pass
     process.wait()
+    group.kill_and_remove()
     return code, time.monotonic() - start
 
 
@@ -91,13 +81,12 @@ def _read_call(results_dir, index):
     try:
         record, arrays = _read(results_dir, index)
         return CallResult(record["status"], record.get("error", ""), bool(record.get("not_implemented")), arrays)
-    except (OSError, ValueError, KeyError, TypeError):
+    except Exception:  # whatever the student's process left there is untrusted and may be garbage
         return CallResult("crash", "its results could not be read")
 
 
 def _job(workdir, source, extra):
-    job = {"source_dir": str(Path(source.path).resolve().parent),
-           "chunks": [{"label": c.label, "code": c.code} for c in source.chunks]}
+    job = {"chunks": [{"label": c.label, "code": c.code} for c in source.chunks]}
     job.update(extra)
     (workdir / "job.json").write_text(json.dumps(job))
     return workdir / "results"
@@ -137,22 +126,24 @@ def run_calls(source, inputs, calls, timeout):
 
 def _load_problems(results_dir):
     try:
-        return json.loads((results_dir / "load.json").read_text())
-    except (OSError, ValueError):
+        problems = json.loads((results_dir / "load.json").read_text())
+        return {str(k): str(v) for k, v in problems.items()}
+    except Exception:  # untrusted file
         return {}
 
 
-def run_cnn(source, forward, backward, train_args, timeout):
-    """Train the tiny CNN with the student's layer; returns (record, arrays)."""
+def run_cnn(source, forward, backward, train_args, data, timeout):
+    """Train the tiny CNN with the student's layer on ``data`` (x_train, y_train, x_test); returns (record, arrays)."""
     with tempfile.TemporaryDirectory(prefix="convkit-") as tmp:
         workdir = Path(tmp)
+        np.savez(workdir / "inputs.npz", **data)
         results_dir = _job(workdir, source, {"cnn": {"forward": forward, "backward": backward,
                                                      "train": train_args}})
         code, seconds = _run_child(workdir, source.path.parent, timeout)
         if (results_dir / "cnn.json").exists():
             try:
                 return _read(results_dir, "cnn")
-            except (OSError, ValueError, KeyError):
+            except Exception:  # untrusted files: any damage means no result
                 return {"status": "crash", "error": "its results could not be read"}, {}
         if code is None:
             return {"status": "timeout", "error": f"training did not finish within {timeout:g} s"}, {}

@@ -1,4 +1,5 @@
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,11 +13,24 @@ from autograder.parts import PARTS
 ROOT = Path(__file__).resolve().parents[2]
 
 
+API = ("conv1d_forward", "conv1d_backward", "conv2d_forward", "conv2d_backward",
+       "conv_forward_chw", "conv_backward_chw", "conv_forward", "conv_backward")
+
+
+def _reference_submission(folder, module):
+    """A submission file that imports the reference (copied beside it: the sandbox shows nothing else)."""
+    shutil.copytree(ROOT / "solutions", folder / "solutions", ignore=shutil.ignore_patterns("conv_backprop"))
+    path = folder / f"reference_{module}.py"
+    path.write_text(f"from solutions.{module} import (\n" + "".join(f"    {name},\n" for name in API) + ")\n")
+    return path
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("path", ["solutions/vectorized.py", "solutions/loops.py", "tests/students/honest_loops.py"])
-def test_correct_implementations_get_full_marks(path):
+@pytest.mark.parametrize("which", ["vectorized", "loops", "honest"])
+def test_correct_implementations_get_full_marks(which, tmp_path, students):
     """Do the reference (both versions) and an honest loop submission earn 100 with no feedback?"""
-    report, _ = grade(ROOT / path, seed=17)
+    path = students / "honest_loops.py" if which == "honest" else _reference_submission(tmp_path, which)
+    report, _ = grade(path, seed=17)
     assert report["score"] == 100.0, report
     assert all(not part["feedback"] for part in report["parts"].values())
 
@@ -85,12 +99,13 @@ def test_a_single_notebook_grades_only_its_parts(tmp_path, students):
     assert "only 02_conv2d.ipynb was given" in report["parts"]["1d"]["feedback"][0]
 
 
-def test_a_crash_in_one_case_costs_only_that_case(tmp_path):
+def test_a_crash_in_one_case_costs_only_that_case(tmp_path, students):
     """When a function kills Python for stride 2 only, are its other cases still graded?"""
+    shutil.copy(students / "honest_loops.py", tmp_path)
     path = tmp_path / "crashy.py"
     path.write_text(
         "import os\n"
-        "from solutions.loops import conv2d_forward as _forward, conv2d_backward\n"
+        "from honest_loops import conv2d_forward as _forward, conv2d_backward\n"
         "def conv2d_forward(x, w, b, stride=1, pad=0):\n"
         "    if stride == 2:\n"
         "        os._exit(3)\n"
@@ -102,11 +117,12 @@ def test_a_crash_in_one_case_costs_only_that_case(tmp_path):
     assert any("ended the Python process (exit code 3)" in line for line in stride.feedback)
 
 
-def test_a_hang_is_cut_off_and_the_other_function_still_graded(tmp_path):
+def test_a_hang_is_cut_off_and_the_other_function_still_graded(tmp_path, students):
     """Does a forward pass that never returns cost only the forward points, within the time limit?"""
+    shutil.copy(students / "honest_loops.py", tmp_path)
     path = tmp_path / "hangs.py"
     path.write_text(
-        "from solutions.loops import conv_backward_chw\n"
+        "from honest_loops import conv_backward_chw\n"
         "def conv_forward_chw(x, w, b, stride=1, pad=0):\n"
         "    while True:\n"
         "        pass\n")
