@@ -49,6 +49,13 @@ class PartResult:
         """The lines about one output (forward, dx, dw, db or accuracy)."""
         return [line for outputs, line in self.tagged if output in outputs]
 
+    def points_for(self, output):
+        """Points earned by one output (forward, dx, dw, db; "accuracy" for the cnn part), as a plain float."""
+        if output == "accuracy":
+            return float(round(self.score, 4))
+        points = self.max_score * OUTPUT_WEIGHTS[output]
+        return float(min(points, round(points * self.outputs.get(output, 0.0), 4)))
+
     def as_report(self):
         return {"score": round(self.score, 2), "max_score": self.max_score, "feedback": self.feedback}
 

@@ -25,12 +25,12 @@ STUDENT_PACKAGES = ("numpy", "matplotlib", "jupyterlab", "ipykernel")
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
-def nbgrader(root, *args):
-    """Run an nbgrader command in the course root; raise with its output if it fails."""
+def nbgrader(root, *args, env=None):
+    """Run an nbgrader command in the course root (``env``: extra variables); raise with its output if it fails."""
     bin_dir = Path(sys.executable).parent
     command = [str(bin_dir / "nbgrader"), *args]
     # nbgrader runs the `alembic` script of its own environment by name.
-    env = dict(os.environ, PATH=os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]))
+    env = dict(os.environ, **(env or {}), PATH=os.pathsep.join([str(bin_dir), os.environ.get("PATH", "")]))
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
     if done.returncode:
         raise RuntimeError(f"{' '.join(command[1:])} failed:\n{done.stdout}\n{done.stderr}")

@@ -9,8 +9,14 @@ nothing, and the functions are graded exactly as written.
 import ast
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# CPython 3.11's AST constructor is not safe to use from several threads at
+# once ("AST constructor recursion depth mismatch"), and parts and students
+# are graded in threads: every parse goes through this lock.
+AST_LOCK = threading.Lock()
 
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -32,7 +38,8 @@ def _is_constant(node):
     if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
         return False
     try:
-        ast.literal_eval(node.value)
+        with AST_LOCK:
+            ast.literal_eval(node.value)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return False
     return True
@@ -51,7 +58,8 @@ def _definitions(code, label, wanted, source):
     # IPython magics and shell escapes are not Python; blank them, keeping line numbers.
     code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
     try:
-        tree = ast.parse(code)
+        with AST_LOCK:
+            tree = ast.parse(code)
     except SyntaxError as error:
         for name in wanted:
             if re.search(rf"^\s*def\s+{name}\s*\(", code, flags=re.M):

@@ -82,8 +82,10 @@ def test_parallel_grading_equals_serial_grading(tiny_course, tmp_path, monkeypat
     """Do two jobs give every student the same grades as one job, with nothing missing?"""
     monkeypatch.setenv("CONVKIT_SEED", "7")
     serial, parallel = _copy(tiny_course, tmp_path / "serial"), _copy(tiny_course, tmp_path / "parallel")
-    assert all(o.ok for o in classroom.grade_class(serial, jobs=1))
-    assert all(o.ok for o in classroom.grade_class(parallel, jobs=2))
+    serial_outcomes = classroom.grade_class(serial, jobs=1)
+    assert all(o.ok for o in serial_outcomes), [o.message for o in serial_outcomes]
+    parallel_outcomes = classroom.grade_class(parallel, jobs=2)
+    assert all(o.ok for o in parallel_outcomes), [o.message for o in parallel_outcomes]
     assert classroom.part_scores(serial) == classroom.part_scores(parallel)
     scores = classroom.part_scores(parallel)
     assert scores["ada"]["2d"] == scores["ben"]["2d"] == 15.0
@@ -141,3 +143,18 @@ def test_messy_submissions_get_what_their_code_earns(tiny_course, tmp_path, monk
     assert "appears twice" in " ".join(outcomes["eve"].notes)
     assert "was put back" in " ".join(outcomes["fay"].notes)
     assert "renamed" in " ".join(outcomes["gil"].notes)
+
+
+def test_code_in_the_kernel_cannot_change_a_grade(tiny_course, tmp_path, monkeypatch):
+    """A stub notebook that patches the hidden tests' `earned` and prints numbers: does it still get 0?"""
+    monkeypatch.setenv("CONVKIT_SEED", "7")
+    course = _copy(tiny_course, tmp_path / "cheat")
+    notebook = nbformat.read(str(course / "assignments" / "conv_backprop" / "02_conv2d.ipynb"), as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(
+        "import autograder.notebook_checks as checks\n"
+        "checks.earned = lambda *args: 1.5\n"
+        "print(1.5)"))
+    hand_in(course, "mal", {"02_conv2d.ipynb": notebook})
+    outcomes = classroom.grade_class(course, jobs=1, only=["mal"])
+    assert all(o.ok for o in outcomes), [o.message for o in outcomes]
+    assert classroom.part_scores(course)["mal"]["2d"] == 0.0
