@@ -45,36 +45,37 @@ def _faces(length, lit, colour=grid.HIGHLIGHT):
     return [colour if k in lit else "white" for k in range(length)]
 
 
+def _slide(x, moving, name, title):
+    """``moving`` slid along x, one panel per offset; ``title(offset, window of x)`` labels each panel.
+
+    The forward pass (w along x) and dW (dy along x) are the same picture: that is the point.
+    """
+    length, span = len(x), len(moving)
+    fig, axes = grid.figure(1, width=0.55 * length + 2.2, height=1.45, rows=length - span + 1)
+    for i, ax in enumerate(axes):
+        window = x[i:i + span]
+        _row(ax, 0, 0, _values(x), _faces(length, range(i, i + span)), name="x")
+        _row(ax, 1, i, _values(moving), [grid.MUTED] * span, name=name)
+        ax.set_title(title(i, window), fontsize=10)
+        _frame(ax, length, 2)
+    return fig
+
+
+def _products(left, right):
+    return " + ".join(f"{_number(a)}·{_number(c)}" for a, c in zip(left, right))
+
+
 def sliding_window(x, w, b):
     """The kernel sliding along x: one panel per output, showing the K inputs that make y_i."""
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    length, k = len(x), len(w)
-    outputs = length - k + 1
-    fig, axes = grid.figure(1, width=0.55 * length + 2.2, height=1.45, rows=outputs)
-    for i, ax in enumerate(axes):
-        window = x[i:i + k]
-        _row(ax, 0, 0, _values(x), _faces(length, range(i, i + k)), name="x")
-        _row(ax, 1, i, _values(w), [grid.MUTED] * k, name="w")
-        terms = " + ".join(f"{_number(a)}·{_number(c)}" for a, c in zip(w, window))
-        ax.set_title(f"y{i} = {terms} + {_number(b)} = {np.dot(w, window) + b:g}", fontsize=10)
-        _frame(ax, length, 2)
-    return fig
+    return _slide(x, w, "w", lambda i, window:
+                  f"y{i} = {_products(w, window)} + {_number(b)} = {np.dot(w, window) + b:g}")
 
 
 def weight_gradient(x, dy):
     """dy sliding along x: one panel per weight, showing the products that add up to dw_m."""
     x, dy = np.asarray(x, dtype=float), np.asarray(dy, dtype=float)
-    length, outputs = len(x), len(dy)
-    k = length - outputs + 1
-    fig, axes = grid.figure(1, width=0.55 * length + 2.2, height=1.45, rows=k)
-    for m, ax in enumerate(axes):
-        part = x[m:m + outputs]
-        _row(ax, 0, 0, _values(x), _faces(length, range(m, m + outputs)), name="x")
-        _row(ax, 1, m, _values(dy), [grid.MUTED] * outputs, name="dy")
-        terms = " + ".join(f"{_number(g)}·{_number(v)}" for g, v in zip(dy, part))
-        ax.set_title(f"dw{m} = {terms} = {np.dot(dy, part):g}", fontsize=10)
-        _frame(ax, length, 2)
-    return fig
+    return _slide(x, dy, "dy", lambda m, part: f"dw{m} = {_products(dy, part)} = {np.dot(dy, part):g}")
 
 
 def input_fan_out(x, w, j):
