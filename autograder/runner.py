@@ -97,7 +97,7 @@ def run_calls(source, inputs, calls, timeout):
     with tempfile.TemporaryDirectory(prefix="convkit-") as tmp:
         workdir = Path(tmp)
         np.savez(workdir / "inputs.npz", **inputs)
-        results_dir = _job(workdir, source, {"calls": calls})
+        results_dir = workdir / "results"
         deadline = time.monotonic() + timeout
         outcome = [None] * len(calls)
         start = 0

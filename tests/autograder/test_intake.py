@@ -7,8 +7,6 @@ import pytest
 from autograder.intake import tidy
 
 
-
-
 def _cell(source, grade_id=None, **flags):
     cell = nbformat.v4.new_code_cell(source)
     if grade_id:
