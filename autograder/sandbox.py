@@ -80,7 +80,7 @@ def command(job_dir, source_dir):
     if bwrap is None:
         return [sys.executable, str(CHILD), str(job_dir)], {"PYTHONPATH": os.pathsep.join([str(KIT), str(source_dir)])}
     argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--proc", "/proc", "--dev", "/dev"]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/etc/alternatives", "/etc/ld.so.cache"):
         argv += ["--ro-bind-try", system, system]
     for root in _python_roots():
@@ -91,7 +91,8 @@ def command(job_dir, source_dir):
              "--ro-bind", str(CHILD), "/sandbox/child.py",
              "--ro-bind", str(source_dir), "/submission",
              "--bind", str(job_dir), "/job",
-             "--remount-ro", "/", "--chdir", "/job", "--setenv", "HOME", "/job",
+             # Everything but /job is read-only, /tmp included (the kit may live under /tmp).
+             "--remount-ro", "/", "--chdir", "/job", "--setenv", "HOME", "/job", "--setenv", "TMPDIR", "/job",
              sys.executable, "/sandbox/child.py", "/job"]
     return argv, {"PYTHONPATH": "/sandbox/lib:/submission"}
 
