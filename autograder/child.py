@@ -1,4 +1,4 @@
-"""The child process that runs student code: ``python -m autograder.child JOB_DIR``.
+"""The child process that runs student code: ``python child.py JOB_DIR``, inside the sandbox.
 
 It loads the student's definitions, makes the calls listed in ``job.json`` on
 the inputs in ``inputs.npz`` and writes what came back, one call at a time,

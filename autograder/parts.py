@@ -8,8 +8,6 @@ them.
 """
 from dataclasses import dataclass
 
-import numpy as np
-
 # What each output of a layer is worth within its part; they add up to 1.
 OUTPUT_WEIGHTS = {"forward": 0.3, "dx": 0.3, "dw": 0.3, "db": 0.1}
 OUTPUTS = tuple(OUTPUT_WEIGHTS)
@@ -75,7 +73,3 @@ for _part in PARTS.values():
 def api_functions():
     """Every function name of the student API."""
     return sorted({name for part in PARTS.values() for name in part.functions})
-
-
-def as_float64(value):
-    return np.asarray(value, dtype=np.float64)
