@@ -1,9 +1,20 @@
-"""nbgrader's configuration: the repository root is the course root."""
+"""nbgrader's configuration: the repository root is the course root.
+
+Autograding runs each notebook in the ``convkit-sandbox`` kernel (student code
+in bubblewrap, see ``autograder/kernel_sandbox.py``), and the hidden test
+cells are scored by the kit's engine outside that kernel
+(``autograder/nbgrader_engine.py``).
+"""
 import os
 
-c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, IgnorePattern,
+                                    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 
-c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))  # noqa: F821
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+COURSE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = COURSE
 c.CourseDirectory.course_id = "convkit"
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "assignments"   # the student release, committed
@@ -11,6 +22,36 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 
-# Seconds per cell while autograding: the tiny CNN's cells train for several
-# seconds with a loop implementation; the grader's own limits are tighter.
+# --- Sandbox limits for student code: set them here for the course; the
+# environment variable of the same name, when set, wins.
+SANDBOX_LIMITS = {
+    "CONVKIT_MEMORY_MB": 4096,         # address space of each sandboxed process
+    "CONVKIT_MAX_PROCESSES": 64,       # processes and threads
+    "CONVKIT_OUTPUT_MB": 64,           # largest file student code may write
+    "CONVKIT_NOTEBOOK_SECONDS": 900,   # wall clock and CPU for one notebook's kernel
+    "CONVKIT_CELL_OUTPUT_KB": 1024,    # output kept per cell; the rest is dropped
+    "CONVKIT_PART_SECONDS": 60,        # the grader's time for one part's function calls
+    "CONVKIT_CNN_SECONDS": 180,        # the grader's time to train the tiny CNN
+}
+for name, value in SANDBOX_LIMITS.items():
+    os.environ.setdefault(name, str(value))
+
+# --- Autograding: the sandboxed kernel, then the engine's scores.
+import autograder  # noqa: E402  (the kit must be importable: `make venv` sees to it)
+from autograder.nbgrader_engine import DropDuplicateIds, EngineGrades, SafeExecute  # noqa: E402
+
+KERNELS = os.path.join(os.path.dirname(autograder.__file__), "jupyter")  # holds kernels/convkit-sandbox
+JUPYTER_PATH = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+if KERNELS not in JUPYTER_PATH:
+    os.environ["JUPYTER_PATH"] = os.pathsep.join([KERNELS] + JUPYTER_PATH)
+c.Execute.kernel_name = "convkit-sandbox"
+# Seconds per cell: notebook 05's visible training runs for several seconds
+# with loop code; the kernel's whole-notebook budget is above.
 c.Execute.timeout = 300
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DropDuplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    EngineGrades, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+]

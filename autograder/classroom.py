@@ -22,8 +22,8 @@ from pathlib import Path
 
 from autograder import intake, sandbox
 from autograder.grade import grade, part_seed
-from autograder.notebook_checks import precomputed_entry
-from autograder.parts import NOTEBOOK_PARTS, OUTPUTS, PARTS
+from autograder.nbgrader_engine import outputs_of, results_entry
+from autograder.parts import NOTEBOOK_PARTS, PARTS
 from autograder.release import ASSIGNMENT, nbgrader
 
 # The rows of one submission, parent tables first.
@@ -56,40 +56,19 @@ def autograde_in_shard(course, student, shard):
     notes = intake.tidy(copy, course / "assignments" / ASSIGNMENT)
     if not list(copy.glob("*.ipynb")):
         raise NoNotebooks("no notebook of the assignment could be graded: " + " ".join(notes))
-    # The grades come from the engine, run here, outside nbgrader's kernel: the
-    # hidden cells only show its results, and their scores are replaced by it.
+    # The engine grades here, outside nbgrader, so that students are graded
+    # side by side; nbgrader's EngineGrades step writes these results into
+    # the hidden cells instead of grading again.
     seed = part_seed(os.environ.get("CONVKIT_SEED"))
     _, results = grade(copy, seed=seed)
     precomputed = shard / "convkit-results.json"
     precomputed.write_text(json.dumps({
-        notebook: {key: {output: precomputed_entry(results[key], output) for output in _outputs(key)}
+        notebook: {key: {output: results_entry(results[key], output) for output in outputs_of(key)}
                    for key in keys}
         for notebook, keys in NOTEBOOK_PARTS.items()}))
     nbgrader(shard, "autograde", ASSIGNMENT, "--student", student, "--force", "--log-level=WARN",
              env={"CONVKIT_PRECOMPUTED": str(precomputed), "CONVKIT_SEED": str(seed)})
-    override_scores(shard / "gradebook.db", student, results)
     return shard, notes
-
-
-def _outputs(key):
-    return ("accuracy",) if key == "cnn" else OUTPUTS
-
-
-def override_scores(database, student, results):
-    """Set every autograded cell's score to the engine's, whatever the kernel printed."""
-    with sqlite3.connect(database) as db:
-        for notebook, keys in NOTEBOOK_PARTS.items():
-            for key in keys:
-                for output in _outputs(key):
-                    db.execute(
-                        "UPDATE grade SET auto_score = ? WHERE id IN ("
-                        " SELECT g.id FROM grade g JOIN base_cell c ON g.cell_id = c.id"
-                        " JOIN notebook nb ON c.notebook_id = nb.id"
-                        " JOIN submitted_notebook sn ON g.notebook_id = sn.id"
-                        " JOIN submitted_assignment sa ON sn.assignment_id = sa.id"
-                        " WHERE sa.student_id = ? AND nb.name = ? AND c.name = ?)",
-                        (results[key].points_for(output), student, notebook[:-len(".ipynb")],
-                         f"test-{key}-{output}"))
 
 
 class NoNotebooks(Exception):

@@ -76,8 +76,10 @@ def main(argv=None):
     grade.add_argument("path")
     grade.add_argument("--json", action="store_true", help="print the JSON grade report")
     grade.add_argument("--seed", type=int, help="seed of the test cases (default: a fresh one; the report gives it)")
-    grade.add_argument("--timeout", type=float, default=grading.PART_TIMEOUT, help="seconds per part")
-    grade.add_argument("--cnn-timeout", type=float, default=grading.CNN_TIMEOUT, help="seconds for the tiny CNN")
+    grade.add_argument("--timeout", type=float, default=None,
+                       help="seconds per part (default: CONVKIT_PART_SECONDS or 60)")
+    grade.add_argument("--cnn-timeout", type=float, default=None,
+                       help="seconds for the tiny CNN (default: CONVKIT_CNN_SECONDS or 180)")
     grade.add_argument("--part", action="append", choices=list(PARTS),
                        help="grade only this part (repeatable); the others score 0")
     grade.add_argument("--jobs", type=int, help="parts graded side by side (default: the number of cores)")

@@ -15,8 +15,16 @@ from autograder.cnn import check_cnn
 from autograder.parts import NOTEBOOK_PARTS, PARTS, api_functions
 from autograder.source import load_source
 
-PART_TIMEOUT = 60.0    # seconds for all the calls of one part
-CNN_TIMEOUT = 180.0    # seconds to train the tiny CNN
+
+
+def part_seconds():
+    """Seconds for all the calls of one part (``CONVKIT_PART_SECONDS``, default 60)."""
+    return float(os.environ.get("CONVKIT_PART_SECONDS", 60))
+
+
+def cnn_seconds():
+    """Seconds to train the tiny CNN (``CONVKIT_CNN_SECONDS``, default 180)."""
+    return float(os.environ.get("CONVKIT_CNN_SECONDS", 180))
 
 
 def locate(path):
@@ -58,8 +66,7 @@ def _grade_part(part, source, seed, part_timeout, cnn_timeout, batch=None):
     return check_cnn(part, source, cnn_timeout, blocked)
 
 
-def grade(path, seed=None, part_timeout=PART_TIMEOUT, cnn_timeout=CNN_TIMEOUT, parts=None,
-          jobs=None, progress=None):
+def grade(path, seed=None, part_timeout=None, cnn_timeout=None, parts=None, jobs=None, progress=None):
     """Grade ``path``; returns ``(report dict, {part key: PartResult})``.
 
     ``parts`` limits the grading to some part keys (the others score 0 with
@@ -68,6 +75,8 @@ def grade(path, seed=None, part_timeout=PART_TIMEOUT, cnn_timeout=CNN_TIMEOUT, p
     """
     sandbox.check()
     seed = part_seed(seed)
+    part_timeout = part_timeout or part_seconds()
+    cnn_timeout = cnn_timeout or cnn_seconds()
     sources = locate(path)
     for key in PARTS:
         if parts is not None and key not in parts and not isinstance(sources[key], str):

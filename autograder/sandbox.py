@@ -15,7 +15,11 @@ Limits, each settable from the environment:
 * ``CONVKIT_OUTPUT_MB`` (default 64): the largest file the child may write
   (what it prints goes nowhere);
 * CPU seconds: the part's time limit, enforced twice (wall clock by the
-  parent, CPU time by RLIMIT_CPU).
+  parent, CPU time by RLIMIT_CPU);
+* ``CONVKIT_NOTEBOOK_SECONDS`` (default 900): the same for a whole notebook's
+  kernel under ``nbgrader autograde`` (:mod:`autograder.kernel_sandbox`).
+
+``nbgrader_config.py`` sets these for a course; the environment overrides it.
 
 Where bubblewrap is missing or does not work, grading stops and says so,
 unless the instructor opts in to unsafe grading (``--unsafe`` or
@@ -33,6 +37,12 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parent.parent
 CHILD = Path(__file__).resolve().with_name("child.py")
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")
+
+
+UNAVAILABLE = (
+    "bubblewrap (bwrap) is not available or does not work here, so student code cannot be "
+    "sandboxed. Install it (Debian/Ubuntu: apt-get install bubblewrap), or, on a machine you "
+    "can afford to lose, grade without a sandbox with --unsafe (CONVKIT_UNSAFE=1).")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -61,10 +71,17 @@ def bubblewrap():
 def check():
     """Raise :class:`SandboxUnavailable` unless student code can be sandboxed or the instructor opted out."""
     if bubblewrap() is None and not unsafe_allowed():
-        raise SandboxUnavailable(
-            "bubblewrap (bwrap) is not available or does not work here, so student code cannot be "
-            "sandboxed. Install it (Debian/Ubuntu: apt-get install bubblewrap), or, on a machine you "
-            "can afford to lose, grade without a sandbox with --unsafe (CONVKIT_UNSAFE=1).")
+        raise SandboxUnavailable(UNAVAILABLE)
+
+
+def output_bytes():
+    """The largest file student code may write (and the size of a kernel's scratch space)."""
+    return _limit("CONVKIT_OUTPUT_MB", 64) * 1024 ** 2
+
+
+def notebook_seconds():
+    """Wall-clock and CPU budget of one notebook's kernel under ``nbgrader autograde``."""
+    return float(_limit("CONVKIT_NOTEBOOK_SECONDS", 900))
 
 
 def _python_roots():
@@ -73,27 +90,33 @@ def _python_roots():
     return sorted(str(root) for root in roots)
 
 
-def command(job_dir, source_dir):
-    """The argv and extra environment that run ``child.py`` on ``job_dir``, sandboxed when possible."""
-    job_dir, source_dir = Path(job_dir).resolve(), Path(source_dir).resolve()
-    bwrap = bubblewrap()
-    if bwrap is None:
-        return [sys.executable, str(CHILD), str(job_dir)], {"PYTHONPATH": os.pathsep.join([str(KIT), str(source_dir)])}
-    argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
+def base_argv():
+    """bubblewrap with every namespace unshared and the system and Python read-only; nothing else mounted."""
+    argv = [bubblewrap(), "--unshare-all", "--die-with-parent", "--new-session",
             "--proc", "/proc", "--dev", "/dev"]
-    for system in ("/usr", "/bin", "/lib", "/lib64", "/etc/alternatives", "/etc/ld.so.cache"):
+    for system in ("/usr", "/bin", "/lib", "/lib64", "/etc/alternatives", "/etc/ld.so.cache",
+                   "/etc/fonts"):
         argv += ["--ro-bind-try", system, system]
     for root in _python_roots():
         argv += ["--ro-bind", root, root]
-    argv += ["--ro-bind", str(KIT / "convkit"), "/sandbox/lib/convkit",
-             # The held-out labels are in the digits file: the child gets its data from the grader.
-             "--ro-bind", "/dev/null", "/sandbox/lib/convkit/digits.npz",
-             "--ro-bind", str(CHILD), "/sandbox/child.py",
-             "--ro-bind", str(source_dir), "/submission",
-             "--bind", str(job_dir), "/job",
-             # Everything but /job is read-only, /tmp included (the kit may live under /tmp).
-             "--remount-ro", "/", "--chdir", "/job", "--setenv", "HOME", "/job", "--setenv", "TMPDIR", "/job",
-             sys.executable, "/sandbox/child.py", "/job"]
+    return argv
+
+
+def command(job_dir, source_dir):
+    """The argv and extra environment that run ``child.py`` on ``job_dir``, sandboxed when possible."""
+    job_dir, source_dir = Path(job_dir).resolve(), Path(source_dir).resolve()
+    if bubblewrap() is None:
+        return [sys.executable, str(CHILD), str(job_dir)], {"PYTHONPATH": os.pathsep.join([str(KIT), str(source_dir)])}
+    argv = base_argv() + [
+        "--ro-bind", str(KIT / "convkit"), "/sandbox/lib/convkit",
+        # The held-out labels are in the digits file: the child gets its data from the grader.
+        "--ro-bind", "/dev/null", "/sandbox/lib/convkit/digits.npz",
+        "--ro-bind", str(CHILD), "/sandbox/child.py",
+        "--ro-bind", str(source_dir), "/submission",
+        "--bind", str(job_dir), "/job",
+        # Everything but /job is read-only, /tmp included (the kit may live under /tmp).
+        "--remount-ro", "/", "--chdir", "/job", "--setenv", "HOME", "/job", "--setenv", "TMPDIR", "/job",
+        sys.executable, "/sandbox/child.py", "/job"]
     return argv, {"PYTHONPATH": "/sandbox/lib:/submission"}
 
 
@@ -142,7 +165,7 @@ class ProcessGroup:
 def limits(cpu_seconds, group):
     """The preexec function: resource limits, then the cgroup."""
     memory = _limit("CONVKIT_MEMORY_MB", 4096) * 1024 ** 2
-    output = _limit("CONVKIT_OUTPUT_MB", 64) * 1024 ** 2
+    output = output_bytes()
 
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))

@@ -1,0 +1,159 @@
+"""nbgrader preprocessors that make ``nbgrader autograde`` grade with the kit's engine.
+
+``nbgrader_config.py`` puts them into nbgrader's autograde pipeline:
+
+* :class:`DropDuplicateIds` repairs what a student's copied test cell does
+  to nbgrader's own clean-up (a copy would fail the whole notebook).
+* :class:`SafeExecute` runs the notebook as nbgrader's ``Execute`` does, in
+  the sandboxed kernel (:mod:`autograder.kernel_sandbox`), but a kernel that
+  dies or hangs costs only the cells that did not run: the notebook keeps the
+  outputs it has and the pipeline goes on.
+* :class:`EngineGrades` grades the notebook's code with the engine, outside
+  the kernel (each part in its own sandboxed child, like ``python -m
+  autograder grade``), and writes each hidden test cell's output: the
+  feedback lines and the points. Whatever the kernel printed there is
+  replaced, so patching ``earned``, printing a number, raising
+  ``SystemExit`` or killing the kernel earns nothing, and a deleted test cell
+  is put back. ``SaveAutoGrades`` then reads these outputs as usual.
+
+``python -m autograder grade-class`` grades with the engine before nbgrader
+runs (several students at a time) and names the results in
+``CONVKIT_PRECOMPUTED``; :class:`EngineGrades` then uses them instead of
+grading again.
+"""
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
+from nbgrader.preprocessors.execute import UnresponsiveKernelError
+
+from autograder import sandbox
+from autograder.grade import grade, part_seed
+from autograder.parts import NOTEBOOK_PARTS, OUTPUTS
+
+
+def outputs_of(key):
+    """The graded outputs of a part, each with its own hidden test cell ``test-{key}-{output}``."""
+    return ("accuracy",) if key == "cnn" else OUTPUTS
+
+
+def results_entry(result, output):
+    """What a hidden cell shows for one output: its points and feedback lines."""
+    return {"points": result.points_for(output), "feedback": result.feedback_for(output)}
+
+
+def grade_notebook(notebook, name, seed=None):
+    """Grade the parts of one notebook (a NotebookNode named ``name``): ``{part: {output: entry}}``."""
+    with tempfile.TemporaryDirectory(prefix="convkit-notebook-") as folder:
+        path = Path(folder) / name
+        nbformat.write(notebook, str(path))
+        _, results = grade(path, seed=part_seed(seed), parts=NOTEBOOK_PARTS[name])
+    return {key: {output: results_entry(results[key], output) for output in outputs_of(key)}
+            for key in NOTEBOOK_PARTS[name]}
+
+
+class DropDuplicateIds(DeduplicateIds):
+    """nbgrader's DeduplicateIds, but a copied cell loses its nbgrader metadata altogether.
+
+    nbgrader leaves an empty ``nbgrader`` entry on the copy, which its own
+    metadata check then takes for an old format and fails the whole notebook.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.metadata.get("nbgrader", None) == {}:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
+class SafeExecute(Execute):
+    """nbgrader's Execute, except that a dead or unresponsive kernel ends the run, not the grading,
+    a cell that times out ends only itself, and a cell's output is capped (``CONVKIT_CELL_OUTPUT_KB``, default 1024), so that endless
+    printing cannot fill the grader's memory."""
+
+    def preprocess_cell(self, cell, resources, index):
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except CellTimeoutError as error:  # e.g. output that never stops: this cell ends, the next runs
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename="CellTimeoutError", evalue=str(error).splitlines()[0], traceback=[]))
+            return cell, self.resources
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = len(str(msg.get("content", "")))
+        used = self._output_used.get(cell_index, 0)
+        self._output_used[cell_index] = used + size
+        limit = int(os.environ.get("CONVKIT_CELL_OUTPUT_KB", 1024)) * 1024
+        if used + size <= limit:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= limit:
+            outs.append(nbformat.v4.new_output(
+                "stream", name="stdout", text=f"\n[convkit: this cell printed more than {limit // 1024} kB; "
+                                              "the rest of its output was dropped]\n"))
+        return None
+
+    def preprocess(self, nb, resources=None, km=None):
+        sandbox.check()
+        self._output_used = {}
+        try:
+            return super().preprocess(nb, resources, km)
+        except (DeadKernelError, UnresponsiveKernelError, RuntimeError) as error:
+            self.log.warning("The kernel stopped while running %s: %s", resources.get("unique_key"), error)
+            nb.cells.append(nbformat.v4.new_markdown_cell(
+                "**convkit:** the kernel stopped here (it crashed, was killed by a limit or ran out "
+                "of time); the cells below this point did not run. Grades come from the grader, "
+                "which ran your functions separately."))
+            return nb, resources
+
+
+class EngineGrades(NbGraderPreprocessor):
+    """Write the engine's feedback and points into every hidden test cell (and put back deleted ones)."""
+
+    def preprocess(self, nb, resources):
+        name = resources["unique_key"] + ".ipynb"
+        if name not in NOTEBOOK_PARTS:
+            return nb, resources
+        entries = self._entries(nb, name)
+        cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in nb.cells
+                 if cell.cell_type == "code"}
+        for key, by_output in entries.items():
+            for output, entry in by_output.items():
+                grade_id = f"test-{key}-{output}"
+                cell = cells.get(grade_id) or self._put_back(nb, grade_id, resources)
+                cell.outputs = _outputs(entry)
+        return nb, resources
+
+    def _entries(self, nb, name):
+        precomputed = os.environ.get("CONVKIT_PRECOMPUTED")
+        if precomputed:
+            with open(precomputed) as handle:
+                return json.load(handle)[name]
+        return grade_notebook(nb, name, os.environ.get("CONVKIT_SEED"))
+
+    @staticmethod
+    def _put_back(nb, grade_id, resources):
+        """A hidden test cell the student deleted: appended again, so the part is graded all the same."""
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            cell = gradebook.find_grade_cell(grade_id, info["notebook"], info["assignment"])
+            points = cell.max_score
+        new = nbformat.v4.new_code_cell("# convkit: this autograded cell was missing and was put back.")
+        new.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True,
+                                    "points": points, "schema_version": 3, "solution": False, "task": False}
+        nb.cells.append(new)
+        return new
+
+
+def _outputs(entry):
+    outputs = []
+    if entry["feedback"]:
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text="\n".join(entry["feedback"]) + "\n"))
+    # A plain float: nbgrader reads the cell's text/plain result as the score.
+    outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(entry["points"]))},
+                                          execution_count=None))
+    return outputs
