@@ -57,9 +57,13 @@ def unsafe_allowed():
     return os.environ.get("CONVKIT_UNSAFE") == "1"
 
 
-@functools.lru_cache(maxsize=1)
 def bubblewrap():
-    """The path of a working ``bwrap``, or None."""
+    """The path of a working ``bwrap``, or None (also when ``CONVKIT_SANDBOX=off``, for benchmarks)."""
+    return None if os.environ.get("CONVKIT_SANDBOX") == "off" else _working_bwrap()
+
+
+@functools.lru_cache(maxsize=1)
+def _working_bwrap():
     path = shutil.which("bwrap")
     if not path:
         return None

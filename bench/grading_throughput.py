@@ -2,9 +2,11 @@
 
 * kit, jobs 1 and jobs N: ``classroom.grade_class`` on copies of the demo
   class (real ``nbgrader autograde`` of the five notebooks, hidden tests and all);
-* floor: a bare ``nbgrader autograde`` of five trivial notebooks with the same
-  cells (same grade ids and points, every cell's code a constant), one student
-  after another, as nbgrader does.
+* kit without the sandbox, jobs 1: the same with ``CONVKIT_SANDBOX=off``
+  (student code runs with the grader's rights), for the sandbox's cost;
+* floor: a bare ``nbgrader autograde`` (nbgrader's default pipeline and
+  kernel) of five trivial notebooks with the same cells (same grade ids and
+  points, every cell's code a constant), one student after another.
 
     python -m bench.grading_throughput [--students 4] [--jobs 2]
 """
@@ -31,7 +33,10 @@ def trivial_root(folder):
     """A course root whose notebooks have the real cells' structure and trivial content."""
     root = Path(folder)
     (root / "source" / ASSIGNMENT).mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", root)
+    # nbgrader's defaults: only where the course's folders are.
+    (root / "nbgrader_config.py").write_text("\n".join(
+        line for line in (ROOT / "nbgrader_config.py").read_text().splitlines()
+        if line.startswith(("c = get_config", "c.CourseDirectory", "import os", "COURSE ="))) + "\n")
     for path in sorted((ROOT / "source" / ASSIGNMENT).glob("*.ipynb")):
         notebook = nbformat.read(str(path), as_version=4)
         for cell in notebook.cells:
@@ -57,11 +62,18 @@ def _class(course, count):
     return count
 
 
-def seconds_per_submission_kit(course, students, jobs):
-    start = time.perf_counter()
-    outcomes = classroom.grade_class(course, jobs=jobs)
-    assert all(o.ok for o in outcomes), outcomes
-    return (time.perf_counter() - start) / students
+def seconds_per_submission_kit(course, students, jobs, sandboxed=True):
+    saved = {name: os.environ.get(name) for name in ("CONVKIT_SANDBOX", "CONVKIT_UNSAFE")}
+    if not sandboxed:
+        os.environ.update(CONVKIT_SANDBOX="off", CONVKIT_UNSAFE="1")
+    try:
+        start = time.perf_counter()
+        outcomes = classroom.grade_class(course, jobs=jobs)
+        assert all(o.ok for o in outcomes), outcomes
+        return (time.perf_counter() - start) / students
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
 def seconds_per_submission_floor(course, students):
@@ -78,6 +90,8 @@ def run(students=4, jobs=2):
         _class(real, students)
         serial = tmp / "kit-serial"
         shutil.copytree(real, serial)
+        unsandboxed = tmp / "kit-unsandboxed"
+        shutil.copytree(real, unsandboxed)
         floor_course = make_course(tmp / "floor", root=trivial_root(tmp / "floor-root"))
         release = floor_course / "assignments" / ASSIGNMENT
         for index in range(students):
@@ -86,6 +100,7 @@ def run(students=4, jobs=2):
             "students": students, "jobs": jobs, "cores": os.cpu_count(), "python": platform.python_version(),
             "floor_s_per_submission": seconds_per_submission_floor(floor_course, students),
             "kit_jobs1_s_per_submission": seconds_per_submission_kit(serial, students, 1),
+            "kit_jobs1_no_sandbox_s_per_submission": seconds_per_submission_kit(unsandboxed, students, 1, False),
             f"kit_jobs{jobs}_s_per_submission": seconds_per_submission_kit(real, students, jobs),
         }
     return result

@@ -158,3 +158,35 @@ def test_code_in_the_kernel_cannot_change_a_grade(tiny_course, tmp_path, monkeyp
     outcomes = classroom.grade_class(course, jobs=1, only=["mal"])
     assert all(o.ok for o in outcomes), [o.message for o in outcomes]
     assert classroom.part_scores(course)["mal"]["2d"] == 0.0
+
+
+def test_a_run_killed_half_way_finishes_with_the_same_grades_when_started_again(tiny_course, tmp_path):
+    """Killed (with its nbgrader and kernels) after one student, then run again: same grades, sound gradebook?"""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    environment = dict(os.environ, CONVKIT_SEED="7")
+    command = [sys.executable, "-m", "autograder", "grade-class", "--jobs", "1", "--csv", "grades.csv"]
+    whole = _copy(tiny_course, tmp_path / "whole")
+    subprocess.run(command + ["--course", str(whole)], env=environment, check=True, capture_output=True)
+    killed = _copy(tiny_course, tmp_path / "killed")
+    run = subprocess.Popen(command + ["--course", str(killed)], env=environment, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not list((killed / "autograded").glob("*/conv_backprop/02_conv2d.ipynb")):
+        assert run.poll() is None and time.monotonic() < deadline, "the run ended before it could be killed"
+        time.sleep(0.2)
+    time.sleep(1.0)  # well into the next student
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    assert len(classroom.part_scores(killed)) < 4, "the run finished before it was killed"
+    subprocess.run(command + ["--course", str(killed)], env=environment, check=True, capture_output=True)
+    assert classroom.part_scores(killed) == classroom.part_scores(whole)
+    with sqlite3.connect(killed / "gradebook.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT COUNT(*) FROM submitted_assignment").fetchone()[0] == 4
+    assert not list((killed / "autograded").glob("*/*.incoming"))
