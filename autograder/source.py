@@ -1,10 +1,11 @@
 """Find the student's code in a notebook or a Python file, without running it.
 
-Only the definitions are kept: imports, functions, classes, constant
-assignments, and assignments to names that those functions read (in the
-same cell or file). Test calls, plots and training loops that a notebook also holds
-never run while grading, so a slow or broken experiment in a notebook costs
-nothing, and the functions are graded exactly as written.
+Only the definitions are kept: functions, classes, constant assignments,
+assignments to names that those functions read (in the same cell or file),
+and the imports of names that the kept code reads. Test calls, plots,
+plotting imports and training loops that a notebook also holds never run
+while grading, so a slow or broken experiment in a notebook costs nothing,
+and the functions are graded exactly as written.
 """
 import ast
 import json
@@ -53,23 +54,45 @@ def _assigns(node, names):
     return any(isinstance(t, ast.Name) and t.id in names for t in targets)
 
 
-def _definitions(code, label, wanted, source):
-    """The kept statements of one cell or file, as source text (line numbers kept)."""
+def _parse(code, label, wanted, source):
+    """One cell or file as (code with magics blanked, syntax tree), or None when it cannot be parsed."""
     # IPython magics and shell escapes are not Python; blank them, keeping line numbers.
     code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
     try:
         with AST_LOCK:
-            tree = ast.parse(code)
+            return code, ast.parse(code)
     except SyntaxError as error:
         for name in wanted:
             if re.search(rf"^\s*def\s+{name}\s*\(", code, flags=re.M):
                 source.problems[name] = (f"{label} has a syntax error at line {error.lineno}: "
                                          f"{error.msg}, so {name} cannot be loaded")
         return None
-    defs = [node for node in tree.body if isinstance(node, KEPT)]
-    read = {name.id for node in defs for name in ast.walk(node) if isinstance(name, ast.Name)}
-    kept = [node for node in tree.body
-            if isinstance(node, KEPT) or _is_constant(node) or _assigns(node, read)]
+
+
+def _names_read(nodes):
+    return {name.id for node in nodes for name in ast.walk(node) if isinstance(name, ast.Name)}
+
+
+def _bound_names(node):
+    """The names an import binds (None for ``import *``, which binds what it likes)."""
+    names = set()
+    for alias in node.names:
+        if alias.name == "*":
+            return None
+        names.add(alias.asname or alias.name.split(".")[0])
+    return names
+
+
+def _kept_non_imports(tree):
+    """A cell's definitions, constants, and assignments to names its definitions read."""
+    defs = [node for node in tree.body if isinstance(node, KEPT) and not isinstance(node, (ast.Import, ast.ImportFrom))]
+    read = _names_read(defs)
+    return [node for node in tree.body
+            if node in defs or _is_constant(node) or _assigns(node, read)]
+
+
+def _kept_code(code, kept):
+    """``code`` with every line outside the ``kept`` statements blanked, or None when nothing is kept."""
     if not kept:
         return None
     lines = code.splitlines()
@@ -79,6 +102,23 @@ def _definitions(code, label, wanted, source):
         keep_lines.update(range(start, node.end_lineno + 1))
     # Blank every other line so tracebacks point at the student's own line numbers.
     return "\n".join(line if number in keep_lines else "" for number, line in enumerate(lines, 1))
+
+
+def _chunks(texts, wanted, source):
+    """The kept code of each ``(label, text)``. An import is kept only when it binds an API name or a
+    name that kept code reads: a notebook's plotting imports are not loaded again for every graded call."""
+    parsed = [(label, _parse(text, label, wanted, source)) for label, text in texts]
+    parsed = [(label, code, tree) for label, result in parsed if result is not None for code, tree in [result]]
+    kept = {label: _kept_non_imports(tree) for label, _, tree in parsed}
+    # The API's own names count as read: a file may import the graded functions from elsewhere.
+    read = _names_read([node for nodes in kept.values() for node in nodes]) | set(wanted)
+    for label, code, tree in parsed:
+        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+                   and (_bound_names(node) is None or _bound_names(node) & read)]
+        statements = sorted(kept[label] + imports, key=lambda node: node.lineno)
+        text = _kept_code(code, statements)
+        if text is not None:
+            source.chunks.append(Chunk(label, text))
 
 
 def load_source(path, wanted):
@@ -98,12 +138,7 @@ def load_source(path, wanted):
             for name in wanted:
                 source.problems[name] = f"{path.name} is not a readable notebook ({type(error).__name__})"
             return source
-        for number, text in enumerate(texts, 1):
-            code = _definitions(text, f"code cell {number}", wanted, source)
-            if code is not None:
-                source.chunks.append(Chunk(f"code cell {number}", code))
+        _chunks([(f"code cell {number}", text) for number, text in enumerate(texts, 1)], wanted, source)
     else:
-        code = _definitions(path.read_text(encoding="utf-8", errors="replace"), path.name, wanted, source)
-        if code is not None:
-            source.chunks.append(Chunk(path.name, code))
+        _chunks([(path.name, path.read_text(encoding="utf-8", errors="replace"))], wanted, source)
     return source

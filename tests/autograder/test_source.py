@@ -27,6 +27,20 @@ def test_only_definitions_are_kept(tmp_path):
     assert source.chunks[1].code.splitlines()[0].startswith("def conv1d_forward")
 
 
+def test_only_the_imports_that_kept_code_reads_are_kept(tmp_path):
+    """Is a plotting import that no function reads left out, and every import that one reads kept?"""
+    path = _notebook(tmp_path / "02_conv2d.ipynb", [
+        "import numpy as np\nimport matplotlib.pyplot as plt\nfrom convkit.figures import conv2d as figures\n"
+        "import os.path\nfrom numpy.lib.stride_tricks import sliding_window_view as windows\nfrom math import *",
+        "EPS = np.finfo(float).eps\n"
+        "def conv2d_forward(x, w, b):\n    assert os.path.sep\n    return np.sum(windows(x, w.shape) * w, (-2, -1)) + b + EPS",
+    ])
+    code = "\n".join(chunk.code for chunk in load_source(path, ["conv2d_forward"]).chunks)
+    assert "import numpy as np" in code and "import os.path" in code and "sliding_window_view" in code
+    assert "from math import *" in code   # it binds names nobody can list: kept
+    assert "matplotlib" not in code and "figures" not in code
+
+
 def test_a_syntax_error_is_reported_against_the_function_it_hides(tmp_path):
     """Does a syntax error in the cell that defines a function name that function and the cell?"""
     path = _notebook(tmp_path / "02_conv2d.ipynb", ["def conv2d_forward(x, w, b):\n    return x +\n"])
