@@ -74,7 +74,7 @@ def _kernel_env(home):
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
            "HOME": home, "TMPDIR": home, "PYTHONPATH": "/sandbox/lib",
            "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython",
-           "CONVKIT_SANDBOXED": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+           "CONVKIT_SCORED_OUTSIDE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     # nbgrader's own flag, which the notebooks read to keep slow demos short.
     if "NBGRADER_EXECUTION" in os.environ:
         env["NBGRADER_EXECUTION"] = os.environ["NBGRADER_EXECUTION"]
@@ -100,8 +100,12 @@ def kernel_argv(private, folder):
     for entry in sorted(folder.iterdir()):  # the submission's files, read-only
         argv += ["--ro-bind", str(entry), str(folder / entry.name)]
     return argv + ["--remount-ro", "/", "--chdir", str(folder),
-                   sys.executable, "-m", "ipykernel_launcher", "-f", "/kernel/connection.json",
-                   "--HistoryManager.hist_file=:memory:"]
+                   *ipykernel("/kernel/connection.json")]
+
+
+def ipykernel(connection_file):
+    # No history database: it would be written after every cell, and is of no use here.
+    return [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file, "--HistoryManager.hist_file=:memory:"]
 
 
 def run(connection_file):
@@ -114,7 +118,9 @@ def run(connection_file):
             return 3
         print("convkit: WARNING: no sandbox, the notebook runs with your rights (CONVKIT_UNSAFE=1)",
               file=sys.stderr)
-        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file])
+        # The hidden cells are scored by EngineGrades all the same: they need not grade in here.
+        os.environ["CONVKIT_SCORED_OUTSIDE"] = "1"
+        os.execv(sys.executable, ipykernel(connection_file))
     private = Path(tempfile.mkdtemp(prefix="convkit-kernel-"))
     group = sandbox.ProcessGroup()
     context = zmq.Context()

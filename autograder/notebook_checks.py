@@ -7,8 +7,9 @@ partial credit)::
     earned("stride", "dx", "03_stride_padding.ipynb")
 
 Under ``nbgrader autograde`` the notebook runs in the sandboxed kernel
-(:mod:`autograder.kernel_sandbox`), which holds only this file of the grader:
-``earned`` then says that the grader scores the cell, and
+(:mod:`autograder.kernel_sandbox`), which holds only this file of the grader
+and sets ``CONVKIT_SCORED_OUTSIDE=1``: ``earned`` then says that the grader
+scores the cell, and
 :class:`autograder.nbgrader_engine.EngineGrades` replaces the cell's output
 with the engine's feedback and points, outside the kernel. So nothing the
 student's code does in the kernel can change a grade.
@@ -56,7 +57,7 @@ def _part_result(key, notebook):
 
 def earned(part, output, notebook):
     """Points earned for one output of one part ("accuracy" for the cnn part)."""
-    if os.environ.get("CONVKIT_SANDBOXED") == "1":
+    if os.environ.get("CONVKIT_SCORED_OUTSIDE") == "1":
         print(SANDBOXED_NOTE)
         return 0.0
     result = _part_result(part, notebook)
