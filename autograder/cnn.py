@@ -13,6 +13,7 @@ import numpy as np
 
 from autograder.check import PartResult
 from autograder.runner import run_cnn
+from autograder.source import AST_LOCK
 from convkit import tiny_cnn
 from convkit.digits import load_digits
 from solutions.vectorized import conv_backward, conv_forward
@@ -23,8 +24,15 @@ TRAINING = {"steps": tiny_cnn.STEPS, "batch": tiny_cnn.BATCH, "learning_rate": t
 
 
 @functools.lru_cache(maxsize=1)
+def digits():
+    # NumPy parses the file's array headers with ast.literal_eval: under the lock, see source.AST_LOCK.
+    with AST_LOCK:
+        return load_digits()
+
+
+@functools.lru_cache(maxsize=1)
 def reference_accuracy():
-    x_train, y_train, x_test, y_test = load_digits()
+    x_train, y_train, x_test, y_test = digits()
     params, _ = tiny_cnn.train(conv_forward, conv_backward, x_train, y_train, **TRAINING)
     return float(np.mean(tiny_cnn.predict(params, x_test, conv_forward) == y_test))
 
@@ -41,7 +49,7 @@ def check_cnn(part, source, timeout, blocked=None):
     if blocked:
         result.say(["accuracy"], f"The tiny CNN was not trained: {blocked}.")
         return result
-    x_train, y_train, x_test, y_test = load_digits()
+    x_train, y_train, x_test, y_test = digits()
     # The child gets the training digits and the held-out images, never their labels.
     data = {"x_train": x_train, "y_train": y_train, "x_test": x_test}
     record, arrays = run_cnn(source, part.forward, part.backward, TRAINING, data, timeout)

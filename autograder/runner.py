@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import sandbox
+from autograder.source import AST_LOCK
 
 @dataclass
 class CallResult:
@@ -71,7 +72,8 @@ def _exit_words(code):
 
 
 def _read(results, stem):
-    with np.load(results / f"{stem}.npz", allow_pickle=False) as stored:
+    # NumPy parses each array's header with ast.literal_eval: under the lock, see source.AST_LOCK.
+    with AST_LOCK, np.load(results / f"{stem}.npz", allow_pickle=False) as stored:
         arrays = {name: stored[name] for name in stored.files}
     record = json.loads((results / f"{stem}.json").read_text())
     return record, arrays

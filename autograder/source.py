@@ -14,9 +14,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# CPython 3.11's AST constructor is not safe to use from several threads at
-# once ("AST constructor recursion depth mismatch"), and parts and students
-# are graded in threads: every parse goes through this lock.
+# CPython 3.11 before 3.11.8 builds AST objects in a state shared by all
+# threads ("AST constructor recursion depth mismatch", python/cpython#106905),
+# and parts and students are graded in threads: every parse in the grader goes
+# through this lock, NumPy's reading of .npy headers (ast.literal_eval) included.
 AST_LOCK = threading.Lock()
 
 KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
