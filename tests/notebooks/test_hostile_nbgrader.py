@@ -158,3 +158,13 @@ def test_an_honest_notebook_keeps_its_points_after_its_kernel_dies(course, liste
     notebook = _kill_the_kernel(student_notebook(RELEASE / NAME, {}))
     grades, _ = _grade_hostile(course, "honest-but-killed", notebook, listener)
     assert grades == HONEST_GRADES
+
+
+def test_without_a_sandbox_autograding_stops_and_says_why(course):
+    """With no working bubblewrap and no opt-in, does `nbgrader autograde` refuse, naming bubblewrap and --unsafe?"""
+    hand_in(course, "no-sandbox", {NAME: student_notebook(RELEASE / NAME, {})})
+    with pytest.raises(RuntimeError) as failure:
+        nbgrader(course, "autograde", ASSIGNMENT, "--student", "no-sandbox", "--force",
+                 env={"CONVKIT_SANDBOX": "off", "CONVKIT_UNSAFE": ""})
+    assert "bubblewrap" in str(failure.value) and "--unsafe" in str(failure.value)
+    assert cell_scores(course, "classmate")[NAME[:-6]] == HONEST_GRADES
