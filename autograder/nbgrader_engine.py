@@ -35,6 +35,7 @@ from nbgrader.preprocessors.execute import UnresponsiveKernelError
 from autograder import sandbox
 from autograder.grade import grade, part_seed
 from autograder.parts import NOTEBOOK_PARTS, OUTPUTS
+from convkit import tiny_cnn
 
 
 def outputs_of(key):
@@ -44,7 +45,12 @@ def outputs_of(key):
 
 def results_entry(result, output):
     """What a hidden cell shows for one output: its points and feedback lines."""
-    return {"points": result.points_for(output), "feedback": result.feedback_for(output)}
+    feedback = result.feedback_for(output)
+    if output == "accuracy" and not feedback and "accuracy" in result.outputs:
+        # Notebook 05 skips its own training under autograde: say what the grader's run reached.
+        feedback = [f"The tiny CNN trained with your layer reaches {result.outputs['accuracy']:.1%} "
+                    f"held-out accuracy (full marks from {tiny_cnn.PASS_ACCURACY:.0%})."]
+    return {"points": result.points_for(output), "feedback": feedback}
 
 
 def grade_notebook(notebook, name, seed=None):
