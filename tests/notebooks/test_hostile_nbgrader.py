@@ -168,3 +168,17 @@ def test_without_a_sandbox_autograding_stops_and_says_why(course):
                  env={"CONVKIT_SANDBOX": "off", "CONVKIT_UNSAFE": ""})
     assert "bubblewrap" in str(failure.value) and "--unsafe" in str(failure.value)
     assert cell_scores(course, "classmate")[NAME[:-6]] == HONEST_GRADES
+
+
+def test_a_notebook_that_outlives_its_budget_is_stopped_and_keeps_its_honest_points(course):
+    """With the whole-notebook budget at 8 s, is a cell that sleeps for 10 minutes stopped, the parts graded?"""
+    import time
+
+    notebook = student_notebook(RELEASE / NAME, {})
+    notebook.cells.insert(_index(notebook, "test-2d-dx"), nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    hand_in(course, "sleeper", {NAME: notebook})
+    start = time.monotonic()
+    nbgrader(course, "autograde", ASSIGNMENT, "--student", "sleeper", "--force", "--log-level=WARN",
+             env={"CONVKIT_SEED": "3", "CONVKIT_NOTEBOOK_SECONDS": "8"})
+    assert time.monotonic() - start < 120
+    assert cell_scores(course, "sleeper")[NAME[:-6]] == HONEST_GRADES
