@@ -70,10 +70,13 @@ def _forward(front, back):
         pass
 
 
-def _kernel_env(home):
+HOME = "/kernel/home"
+
+
+def _kernel_env():
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
-           "HOME": home, "TMPDIR": home, "PYTHONPATH": "/sandbox/lib",
-           "MPLCONFIGDIR": f"{home}/.matplotlib", "IPYTHONDIR": f"{home}/.ipython",
+           "HOME": HOME, "TMPDIR": HOME, "PYTHONPATH": "/sandbox/lib",
+           "MPLCONFIGDIR": f"{HOME}/.matplotlib", "IPYTHONDIR": f"{HOME}/.ipython",
            "CONVKIT_SCORED_OUTSIDE": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     # nbgrader's own flag, which the notebooks read to keep slow demos short.
     if "NBGRADER_EXECUTION" in os.environ:
@@ -81,14 +84,11 @@ def _kernel_env(home):
     return env
 
 
-HOME = "/kernel/home"
-
-
 def kernel_argv(private, folder):
     """bubblewrap around ipykernel: ``private`` holds the sockets, ``folder`` is the notebook's."""
     size = str(sandbox.output_bytes())
     argv = sandbox.base_argv() + [
-        "--ro-bind", str(HERE.parent / "convkit"), "/sandbox/lib/convkit",
+        "--ro-bind", str(sandbox.KIT / "convkit"), "/sandbox/lib/convkit",
         "--ro-bind", str(HERE / "__init__.py"), "/sandbox/lib/autograder/__init__.py",
         "--ro-bind", str(HERE / "notebook_checks.py"), "/sandbox/lib/autograder/notebook_checks.py",
         "--bind", str(private / "ipc"), "/kernel/ipc",
@@ -131,7 +131,7 @@ def run(connection_file):
         budget = sandbox.notebook_seconds()
         # A clean environment: none of the instructor's variables, and no
         # JPY_PARENT_PID, whose process the kernel could not see from its PID namespace.
-        process = subprocess.Popen(kernel_argv(private, folder), env=_kernel_env(HOME),
+        process = subprocess.Popen(kernel_argv(private, folder), env=_kernel_env(),
                                    # What the kernel writes to its own stdout and stderr (not the
                                    # cells' output, which goes over ZeroMQ) could be endless.
                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

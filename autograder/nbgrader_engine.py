@@ -33,7 +33,7 @@ from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
 from autograder import sandbox
-from autograder.grade import grade, part_seed
+from autograder.grade import grade
 from autograder.parts import NOTEBOOK_PARTS, OUTPUTS
 from convkit import tiny_cnn
 
@@ -58,7 +58,7 @@ def grade_notebook(notebook, name, seed=None):
     with tempfile.TemporaryDirectory(prefix="convkit-notebook-") as folder:
         path = Path(folder) / name
         nbformat.write(notebook, str(path))
-        _, results = grade(path, seed=part_seed(seed), parts=NOTEBOOK_PARTS[name])
+        _, results = grade(path, seed=seed, parts=NOTEBOOK_PARTS[name])
     return {key: {output: results_entry(results[key], output) for output in outputs_of(key)}
             for key in NOTEBOOK_PARTS[name]}
 
@@ -78,9 +78,9 @@ class DropDuplicateIds(DeduplicateIds):
 
 
 class SafeExecute(Execute):
-    """nbgrader's Execute, except that a dead or unresponsive kernel ends the run, not the grading,
-    a cell that times out ends only itself, and a cell's output is capped (``CONVKIT_CELL_OUTPUT_KB``, default 1024), so that endless
-    printing cannot fill the grader's memory."""
+    """nbgrader's Execute, except that a dead or unresponsive kernel ends the run, not the grading;
+    a cell that times out ends only itself; and a cell's output is capped
+    (``CONVKIT_CELL_OUTPUT_KB``, default 1024), so that endless printing cannot fill the grader's memory."""
 
     def preprocess_cell(self, cell, resources, index):
         try:

@@ -18,7 +18,7 @@ In an instructor's own Jupyter session (checking the source notebooks),
 ``earned`` grades the notebook file itself with the same engine as ``python
 -m autograder grade`` (the student's definitions run in a sandboxed child,
 never in this kernel), prints the feedback lines about that output and
-returns the points. A part is graded once per kernel and cached.
+returns the points. A notebook is graded once per kernel and cached.
 ``CONVKIT_SEED`` fixes the cases' seed. Nothing here holds reference code or
 expected numbers, because nbgrader shows the source of hidden tests in the
 students' feedback.
@@ -30,28 +30,15 @@ SANDBOXED_NOTE = "Scored by the convkit grader outside this notebook: see the po
 _cache = {}
 
 
-def _part_result(key, notebook):
+def _results(notebook):
+    """The engine's results for the parts of ``notebook``, graded once per version of the file."""
     # The engine is imported here, not at the top: the sandboxed kernel does not have it.
-    from autograder.cnn import check_cnn
-    from autograder.check import check_part
-    from autograder.grade import cnn_seconds, part_seconds, part_seed
-    from autograder.parts import PARTS, api_functions
-    from autograder.sandbox import check
-    from autograder.source import load_source
+    from autograder.grade import grade
 
-    check()
     path = Path(notebook).resolve()
-    stamp = (str(path), path.stat().st_mtime_ns, key)
+    stamp = (str(path), path.stat().st_mtime_ns)
     if stamp not in _cache:
-        source = load_source(path, api_functions())
-        part = PARTS[key]
-        if key == "cnn":
-            batch = _part_result("batch", notebook)
-            blocked = f"{' and '.join(sorted(batch.broken))} not working yet" if batch.broken else None
-            _cache[stamp] = check_cnn(part, source, cnn_seconds(), blocked)
-        else:
-            _cache[stamp] = check_part(part, source, part_seed(os.environ.get("CONVKIT_SEED")),
-                                        part_seconds())
+        _, _cache[stamp] = grade(path, seed=os.environ.get("CONVKIT_SEED"))
     return _cache[stamp]
 
 
@@ -60,7 +47,7 @@ def earned(part, output, notebook):
     if os.environ.get("CONVKIT_SCORED_OUTSIDE") == "1":
         print(SANDBOXED_NOTE)
         return 0.0
-    result = _part_result(part, notebook)
+    result = _results(notebook)[part]
     for line in result.feedback_for(output):
         print(line)
     # A plain float: nbgrader reads the cell's text/plain output as the score.

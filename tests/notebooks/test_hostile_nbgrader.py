@@ -10,6 +10,7 @@ expected feedback, no file changed outside the scratch space, and a
 classmate's grades untouched.
 """
 import re
+import time
 
 import nbformat
 import pytest
@@ -172,8 +173,6 @@ def test_without_a_sandbox_autograding_stops_and_says_why(course):
 
 def test_a_notebook_that_outlives_its_budget_is_stopped_and_keeps_its_honest_points(course):
     """With the whole-notebook budget at 8 s, is a cell that sleeps for 10 minutes stopped, the parts graded?"""
-    import time
-
     notebook = student_notebook(RELEASE / NAME, {})
     notebook.cells.insert(_index(notebook, "test-2d-dx"), nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
     hand_in(course, "sleeper", {NAME: notebook})
