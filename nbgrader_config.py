@@ -30,7 +30,9 @@ SANDBOX_LIMITS = {
     "CONVKIT_OUTPUT_MB": 64,           # largest file student code may write
     "CONVKIT_NOTEBOOK_SECONDS": 900,   # wall clock and CPU for one notebook's kernel
     "CONVKIT_CELL_OUTPUT_KB": 1024,    # output kept per cell; the rest is dropped
-    "CONVKIT_PART_SECONDS": 60,        # the grader's time for one part's function calls
+    "CONVKIT_CELL_SECONDS": 20,        # one cell (or a .py file) while the grader loads the student's code
+    "CONVKIT_LOAD_SECONDS": 60,        # all of the student's code, loaded once in each grader child
+    "CONVKIT_PART_SECONDS": 60,        # the grader's time for one function's calls in a part
     "CONVKIT_CNN_SECONDS": 180,        # the grader's time to train the tiny CNN
 }
 for name, value in SANDBOX_LIMITS.items():

@@ -12,6 +12,7 @@ from autograder import compare, misconceptions
 from autograder.cases import make_cases
 from autograder.parts import OUTPUT_WEIGHTS, OUTPUTS
 from autograder.runner import run_calls
+from autograder.source import load_notes
 from solutions.vectorized import conv_backward, conv_forward
 
 # Why a feature can matter, said once after "wrong when ...".
@@ -161,14 +162,16 @@ def check_part(part, source, seed, timeout):
     """Grade ``part`` of the student's ``source``; returns a :class:`PartResult`."""
     cases = make_cases(part.key, seed)
     inputs, forward_calls, backward_calls = _calls(part, cases)
-    # Each function gets its own child and time budget: a hanging backward
-    # costs nothing of the forward's grade, and the other way round.
-    forward_results, load_problems = run_calls(source, inputs, forward_calls, timeout)
-    backward_results, _ = run_calls(source, inputs, backward_calls, timeout)
-    calls, results = forward_calls + backward_calls, forward_results + backward_results
+    # One child loads the student's code once for both functions; each
+    # function keeps its own time budget, so a hanging backward costs nothing
+    # of the forward's grade, and the other way round.
+    calls = forward_calls + backward_calls
+    results, load_problems = run_calls(source, inputs, calls, timeout)
+    forward_results, backward_results = results[:len(cases)], results[len(cases):]
     for index, result in enumerate(results):
         result.case_text = part.describe(cases[index % len(cases)])
     problems, broken = _function_problems(part, calls, results, load_problems, source.problems)
+    problems = [(OUTPUTS[:1], line) for line in load_notes(source, load_problems)] + problems
     mutated = _mutations(calls, results, inputs)
     references = [_reference(part, case) for case in cases]
 

@@ -43,18 +43,38 @@ def credit(accuracy):
     return float(np.clip((accuracy - ZERO_ACCURACY) / span, 0.0, 1.0))
 
 
-def check_cnn(part, source, timeout, blocked=None):
-    """Grade the ``cnn`` part. ``blocked`` is a reason not to try (the layer is not written)."""
+def _advice(batch, notes):
+    """Why a layer may train badly, from what grading it found: never a guess that contradicts it."""
+    if notes:
+        return (f" During training, {'; '.join(notes)}: the training then works on changed arrays. "
+                f"Return new arrays and leave the arguments as they were (an update of w belongs to the "
+                f"training, not to backward).")
+    graded = batch.outputs if batch is not None else {}
+    wrong = [output for output, fraction in graded.items() if fraction < 1.0]
+    if wrong:
+        return f" The batch part found {' and '.join(wrong)} wrong in some cases: the training uses them."
+    if graded:
+        return (" Your conv_forward and conv_backward are right on every graded case, so the difference is "
+                "in how they behave over many calls: do they keep state between calls, or depend on "
+                "the order in which they are called?")
+    return " Check conv_backward's dw and db: they are what the training uses."
+
+
+def check_cnn(part, source, timeout, batch=None):
+    """Grade the ``cnn`` part. ``batch`` is the batch part's result for the same layer, when graded."""
     result = PartResult(part.key, 0.0, part.points)
-    if blocked:
-        result.say(["accuracy"], f"The tiny CNN was not trained: {blocked}.")
+    if batch is not None and batch.broken:
+        result.say(["accuracy"], f"The tiny CNN was not trained: {' and '.join(sorted(batch.broken))} "
+                                 f"not working yet.")
         return result
     x_train, y_train, x_test, y_test = digits()
     # The child gets the training digits and the held-out images, never their labels.
     data = {"x_train": x_train, "y_train": y_train, "x_test": x_test}
     record, arrays = run_cnn(source, part.forward, part.backward, TRAINING, data, timeout)
+    notes = [str(note) for note in record.get("notes", [])][:3]
     if record.get("status") != "ok":
-        result.say(["accuracy"], f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}.")
+        result.say(["accuracy"], f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}."
+                   + (f" Also, {'; '.join(notes)}." if notes else ""))
         return result
     predictions = arrays.get("predictions")
     if predictions is None or np.shape(predictions) != y_test.shape:
@@ -66,10 +86,11 @@ def check_cnn(part, source, timeout, blocked=None):
     losses = arrays.get("losses", np.array([]))
     if accuracy < tiny_cnn.PASS_ACCURACY:
         diverged = losses.size and not np.all(np.isfinite(losses))
-        result.say(["accuracy"], 
+        result.say(["accuracy"],
             f"The tiny CNN trained with your layer reaches {accuracy:.1%} held-out accuracy after "
             f"{TRAINING['steps']} steps; {tiny_cnn.PASS_ACCURACY:.0%} earns full marks (the reference layer "
             f"reaches {reference_accuracy():.1%} with the same budget)."
-            + (" The loss became NaN or infinite: a gradient is far too large or has the wrong sign."
-               if diverged else " Check conv_backward's dw and db: they are what the training uses."))
+            + (" The loss became NaN or infinite." if diverged else "") + _advice(batch, notes))
+    elif notes:
+        result.say(["accuracy"], f"During training, {'; '.join(notes)}: return new arrays instead.")
     return result

@@ -1,15 +1,16 @@
-"""Run student code in a child process with a time limit, and collect what it returned.
+"""Run student code in a child process with time limits, and collect what it returned.
 
-One child runs one part. If it hangs, it is killed when the part's time is
-up; if it crashes (``os._exit``, a segfault, running out of memory) the call
-it was in is marked and a new child goes on with the next call, so one bad
-case never costs the cases after it.
+A child loads the student's code once (``CONVKIT_LOAD_SECONDS``) and makes a
+list of calls; each function's calls have their own time budget. If a
+function hangs, the child is killed when that function's time is up and a
+new one goes on with the next function; if a call crashes (``os._exit``, a
+segfault, running out of memory) it is marked and a new child goes on with
+the next call, so one bad case never costs the cases after it.
 """
 import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ import numpy as np
 
 from autograder import sandbox
 from autograder.source import AST_LOCK
+
+POLL_SECONDS = 0.02  # how often a running child's results are collected
 
 @dataclass
 class CallResult:
@@ -39,27 +42,34 @@ def _environment():
     }
 
 
-def _run_child(job_dir, source_dir, timeout):
-    """Run the child, sandboxed, and wait; returns (exit code or None on timeout, seconds)."""
-    start = time.monotonic()
-    argv, extra = sandbox.command(job_dir, source_dir)
-    group = sandbox.ProcessGroup()
-    process = subprocess.Popen(
-        argv, cwd=job_dir, env={**_environment(), **extra}, stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, preexec_fn=sandbox.limits(timeout, group))
-    try:
-        code = process.wait(timeout=max(timeout, 0.1))
-    except subprocess.TimeoutExpired:
-        code = None
-    # Whatever the student's code started (threads, forks) goes with it.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
-    group.kill_and_remove()
-    return code, time.monotonic() - start
+class Child:
+    """One sandboxed run of ``child.py`` on a job folder, watched from here."""
+
+    def __init__(self, job_dir, source_dir, cpu_seconds):
+        argv, extra = sandbox.command(job_dir, source_dir)
+        self.group = sandbox.ProcessGroup()
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            argv, cwd=job_dir, env={**_environment(), **extra}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, preexec_fn=sandbox.limits(cpu_seconds, self.group))
+
+    def wait(self, seconds):
+        """The exit code, or None while it still runs after ``seconds``."""
+        try:
+            return self.process.wait(timeout=max(seconds, 0))
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self):
+        """Kill it and whatever the student's code started (threads, forks)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        code = self.process.wait()
+        self.group.kill_and_remove()
+        return code
 
 
 def _exit_words(code):
@@ -88,42 +98,103 @@ def _read_call(results_dir, index):
 
 
 def _job(workdir, source, extra):
-    job = {"chunks": [{"label": c.label, "code": c.code} for c in source.chunks]}
+    folder = sandbox.submission_folder(source.path.parent)
+    job = {"load": {"module": source.module, "cells": [{"label": c.label, "code": c.code} for c in source.cells],
+                    "file": f"{folder}/{source.path.name}" if source.kind == "module" else None,
+                    "submission": folder, "cell_seconds": sandbox.cell_seconds()}}
     job.update(extra)
     (workdir / "job.json").write_text(json.dumps(job))
     return workdir / "results"
 
 
+def _loading_stopped(workdir, code):
+    """Why the child never finished loading the student's code, in words."""
+    try:
+        cell = (workdir / "loading.txt").read_text()[:100]
+    except OSError:
+        cell = ""
+    running = f" ({cell} was running)" if cell else ""
+    if code is None:
+        return f"your code did not finish loading within {sandbox.load_seconds():g} s{running}"
+    return f"ended the Python process while your code was loading{running} ({_exit_words(code)})"
+
+
 def run_calls(source, inputs, calls, timeout):
-    """Make ``calls`` on the student's code; returns (list of CallResult, load problems)."""
-    with tempfile.TemporaryDirectory(prefix="convkit-") as tmp:
+    """Make ``calls`` on the student's code; returns (list of CallResult, load problems).
+
+    The code is loaded once, then each function's calls get ``timeout``
+    seconds between them, so a hanging backward costs nothing of the
+    forward's grade. A call that crashes the child or runs out of time is
+    marked, and a new child (loading the code again) goes on after it.
+    """
+    outcome = [None] * len(calls)
+    spent = {}      # function -> seconds its calls have used
+    load_problems = {}
+    with tempfile.TemporaryDirectory(prefix="convkit-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
         np.savez(workdir / "inputs.npz", **inputs)
         results_dir = workdir / "results"
-        deadline = time.monotonic() + timeout
-        outcome = [None] * len(calls)
         start = 0
-        while start < len(calls):
+        for attempt in range(len(calls) + 1):
+            if start >= len(calls):
+                break
+            if results_dir.exists():
+                # Moved aside, not deleted: what is left of the last child may still be writing there.
+                results_dir.rename(workdir / f"results-{attempt}")
             _job(workdir, source, {"calls": calls, "start": start})
-            code, _ = _run_child(workdir, source.path.parent, deadline - time.monotonic())
-            index = start
-            while index < len(calls) and (results_dir / f"{index}.json").exists():
-                outcome[index] = _read_call(results_dir, index)
-                index += 1
-            if index == len(calls):
+            budget = sandbox.load_seconds() + sum(max(timeout - spent.get(c["function"], 0.0), 0.0)
+                                                  for c in calls[start:]) + 1
+            child = Child(workdir, source.path.parent, budget)
+            start, code = _watch(child, results_dir, calls, start, timeout, spent, outcome)
+            if not (results_dir / "load.json").exists():
+                why = _loading_stopped(workdir, code)
+                for index in range(start, len(calls)):
+                    outcome[index] = CallResult("timeout" if code is None else "crash", why)
                 break
-            started = (results_dir / f"{index}.started").exists()
-            if code is None:
-                if started:
-                    outcome[index] = CallResult("timeout", f"did not finish within {timeout:g} s")
-                break
-            outcome[index] = CallResult("crash", f"ended the Python process ({_exit_words(code)})"
-                                        + ("" if started else " while loading your definitions"))
-            if not started:
-                break
-            start = index + 1
-        load_problems = _load_problems(results_dir)
+            load_problems = _load_problems(results_dir)
     return [result or CallResult("not_run", "not run: the part's time ran out") for result in outcome], load_problems
+
+
+def _watch(child, results_dir, calls, start, timeout, spent, outcome):
+    """Collect results while the child runs; stop it when its loading or a function's time is up.
+
+    Returns where a new child must start (``len(calls)`` when all are done)
+    and the child's exit code (None when it was stopped for time).
+    """
+    index = start
+    entered = None   # when the running function's clock last started; None while the code loads
+    while True:
+        code = child.wait(POLL_SECONDS)
+        now = time.monotonic()
+        if entered is None and (results_dir / "load.json").exists():
+            entered = now
+        while entered is not None and index < len(calls) and (results_dir / f"{index}.json").exists():
+            outcome[index] = _read_call(results_dir, index)
+            function = calls[index]["function"]
+            spent[function] = spent.get(function, 0.0) + now - entered
+            entered, index = now, index + 1
+        if index == len(calls):
+            child.stop()
+            return index, code
+        if entered is None:                      # still loading the student's code
+            if code is None and now - child.started <= sandbox.load_seconds():
+                continue
+            child.stop()
+            return index, code
+        function = calls[index]["function"]
+        if code is None and spent.get(function, 0.0) + now - entered <= timeout:
+            continue
+        child.stop()
+        started = (results_dir / f"{index}.started").exists()
+        if code is None:                         # this function's time is up: go on with the next one
+            spent[function] = timeout
+            if started:
+                outcome[index] = CallResult("timeout", f"did not finish within {timeout:g} s")
+            following = [i for i in range(index, len(calls)) if calls[i]["function"] != function]
+            return (following[0] if following else len(calls)), None
+        spent[function] = spent.get(function, 0.0) + now - entered
+        outcome[index] = CallResult("crash", f"ended the Python process ({_exit_words(code)})")
+        return index + 1, code
 
 
 def _load_problems(results_dir):
@@ -135,18 +206,37 @@ def _load_problems(results_dir):
 
 
 def run_cnn(source, forward, backward, train_args, data, timeout):
-    """Train the tiny CNN with the student's layer on ``data`` (x_train, y_train, x_test); returns (record, arrays)."""
-    with tempfile.TemporaryDirectory(prefix="convkit-") as tmp:
+    """Train the tiny CNN with the student's layer on ``data`` (x_train, y_train, x_test); returns (record, arrays).
+
+    The student's code is loaded first (``CONVKIT_LOAD_SECONDS``), then the
+    training has ``timeout`` seconds.
+    """
+    with tempfile.TemporaryDirectory(prefix="convkit-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
         np.savez(workdir / "inputs.npz", **data)
         results_dir = _job(workdir, source, {"cnn": {"forward": forward, "backward": backward,
                                                      "train": train_args}})
-        code, seconds = _run_child(workdir, source.path.parent, timeout)
+        child = Child(workdir, source.path.parent, sandbox.load_seconds() + timeout + 1)
+        loaded, timed_out = None, False
+        while True:
+            code = child.wait(POLL_SECONDS)
+            now = time.monotonic()
+            if loaded is None and (results_dir / "load.json").exists():
+                loaded = now
+            if code is not None or (results_dir / "cnn.json").exists():
+                break
+            if now - (loaded or child.started) > (timeout if loaded else sandbox.load_seconds()):
+                timed_out = True
+                break
+        child.stop()
         if (results_dir / "cnn.json").exists():
             try:
                 return _read(results_dir, "cnn")
             except Exception:  # untrusted files: any damage means no result
                 return {"status": "crash", "error": "its results could not be read"}, {}
-        if code is None:
+        if loaded is None:
+            return ({"status": "timeout" if timed_out else "crash",
+                     "error": _loading_stopped(workdir, None if timed_out else code)}, {})
+        if timed_out:
             return {"status": "timeout", "error": f"training did not finish within {timeout:g} s"}, {}
         return {"status": "crash", "error": f"training ended the Python process ({_exit_words(code)})"}, {}

@@ -14,8 +14,11 @@ Limits, each settable from the environment:
   through a pids cgroup where the machine lets us create one;
 * ``CONVKIT_OUTPUT_MB`` (default 64): the largest file the child may write
   (what it prints goes nowhere);
-* CPU seconds: the part's time limit, enforced twice (wall clock by the
-  parent, CPU time by RLIMIT_CPU);
+* ``CONVKIT_CELL_SECONDS`` (default 20) and ``CONVKIT_LOAD_SECONDS``
+  (default 60): one notebook cell, and all of the student's code, while a
+  child loads it;
+* CPU seconds: the loading and the part's time limit, enforced twice (wall
+  clock by the parent, CPU time by RLIMIT_CPU);
 * ``CONVKIT_NOTEBOOK_SECONDS`` (default 900): the same for a whole notebook's
   kernel under ``nbgrader autograde`` (:mod:`autograder.kernel_sandbox`).
 
@@ -37,6 +40,7 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parent.parent
 CHILD = Path(__file__).resolve().with_name("child.py")
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")
+SUBMISSION = "/submission"   # where a grader child sees the submission's folder
 
 
 UNAVAILABLE = (
@@ -88,6 +92,21 @@ def notebook_seconds():
     return float(_limit("CONVKIT_NOTEBOOK_SECONDS", 900))
 
 
+def cell_seconds():
+    """Time for one notebook cell (or a whole .py file) while the grader loads the student's code."""
+    return float(_limit("CONVKIT_CELL_SECONDS", 20))
+
+
+def load_seconds():
+    """Time for loading all of the student's code in one grader child, before its calls."""
+    return float(_limit("CONVKIT_LOAD_SECONDS", 60))
+
+
+def submission_folder(source_dir):
+    """Where the child sees the submission's folder."""
+    return SUBMISSION if bubblewrap() is not None else str(Path(source_dir).resolve())
+
+
 def _python_roots():
     """Folders the interpreter and its libraries live in, to mount read-only."""
     roots = {Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent.parent}
@@ -116,12 +135,12 @@ def command(job_dir, source_dir):
         # The held-out labels are in the digits file: the child gets its data from the grader.
         "--ro-bind", "/dev/null", "/sandbox/lib/convkit/digits.npz",
         "--ro-bind", str(CHILD), "/sandbox/child.py",
-        "--ro-bind", str(source_dir), "/submission",
+        "--ro-bind", str(source_dir), SUBMISSION,
         "--bind", str(job_dir), "/job",
         # Everything but /job is read-only, /tmp included (the kit may live under /tmp).
         "--remount-ro", "/", "--chdir", "/job", "--setenv", "HOME", "/job", "--setenv", "TMPDIR", "/job",
         sys.executable, "/sandbox/child.py", "/job"]
-    return argv, {"PYTHONPATH": "/sandbox/lib:/submission"}
+    return argv, {"PYTHONPATH": f"/sandbox/lib:{SUBMISSION}"}
 
 
 class ProcessGroup:

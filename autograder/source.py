@@ -1,15 +1,22 @@
-"""Find the student's code in a notebook or a Python file, without running it.
+"""Read a submission into the code that grading runs, exactly as Python would run it.
 
-Only the definitions are kept: functions, classes, constant assignments,
-assignments to names that those functions read (in the same cell or file),
-and the imports of names that the kept code reads. Test calls, plots,
-plotting imports and training loops that a notebook also holds never run
-while grading, so a slow or broken experiment in a notebook costs nothing,
-and the functions are graded exactly as written.
+* A ``.py`` file is imported as a module (named after the file, so its
+  ``if __name__ == "__main__":`` block does not run).
+* A notebook's code cells run top to bottom in one namespace, as a kernel
+  runs them: every cell of the student's (solution cells and cells the student
+  added), and of the notebook's own read-only cells those that bind a name the
+  student's code reads, directly or through another such cell (the setup
+  cell's imports, a worked example's arrays). The autograded test cells never
+  run: they belong to the grader.
+
+Nothing is run here: :mod:`autograder.child` runs the cells in the sandbox,
+each with a time limit, and reports any cell that raised. What cannot run at
+all (a syntax error, a cell magic that is not Python) is recorded here, so the
+feedback can say what was not run.
 """
-import ast
 import json
 import re
+import symtable
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,126 +27,159 @@ from pathlib import Path
 # through this lock, NumPy's reading of .npy headers (ast.literal_eval) included.
 AST_LOCK = threading.Lock()
 
-KEPT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Cell magics whose body is Python that runs as written (the magic only times or captures it).
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
+# The hidden test cells import the grader, which student code never sees.
+GRADER_IMPORT = re.compile(r"^\s*(from|import)\s+autograder\b", re.M)
 
 
 @dataclass
-class Chunk:
-    label: str       # "cell 4" or the file name: where the student finds it
+class Cell:
+    label: str       # "code cell 4" or the file name: where the student finds it
     code: str
 
 
 @dataclass
 class Source:
     path: Path
-    chunks: list = field(default_factory=list)
-    problems: dict = field(default_factory=dict)   # function name -> why it cannot be loaded
+    kind: str                                      # "module" (a .py file) or "notebook"
+    cells: list = field(default_factory=list)      # what runs, in order
+    problems: dict = field(default_factory=dict)   # API function name -> why it cannot be loaded
+    not_run: dict = field(default_factory=dict)    # label -> why that code of the student's was not run
+
+    @property
+    def module(self):
+        """The name the code runs under: a notebook is ``__main__``, as in a kernel; a file its stem."""
+        if self.kind == "notebook":
+            return "__main__"
+        stem = self.path.stem
+        return stem if stem.isidentifier() else "submission"
 
 
-def _is_constant(node):
-    if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
-        return False
+def _without_magics(code):
+    """The cell as Python, IPython's magics and shell escapes blanked (line numbers kept),
+    or ``(None, why)`` for a cell magic whose body is not Python."""
+    lines = code.splitlines()
+    first = lines[0].strip() if lines else ""
+    if first.startswith("%%"):
+        magic = first[2:].split()[0] if first[2:].split() else ""
+        if magic not in PYTHON_CELL_MAGICS:
+            return None, f"it is a %%{magic} cell, not Python"
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines), None
+
+
+def _parse(code, label):
+    """The cell's symbol table, or the syntax error that stops it from running."""
     try:
         with AST_LOCK:
-            ast.literal_eval(node.value)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
-
-
-def _assigns(node, names):
-    """Is this a module-level assignment to a name that a kept function reads (EPS = np.finfo(float).eps)?"""
-    if not isinstance(node, (ast.Assign, ast.AnnAssign)):
-        return False
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    return any(isinstance(t, ast.Name) and t.id in names for t in targets)
-
-
-def _parse(code, label, wanted, source):
-    """One cell or file as (code with magics blanked, syntax tree), or None when it cannot be parsed."""
-    # IPython magics and shell escapes are not Python; blank them, keeping line numbers.
-    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
-    try:
-        with AST_LOCK:
-            return code, ast.parse(code)
+            return symtable.symtable(code, label, "exec"), None
     except SyntaxError as error:
-        for name in wanted:
-            if re.search(rf"^\s*def\s+{name}\s*\(", code, flags=re.M):
-                source.problems[name] = (f"{label} has a syntax error at line {error.lineno}: "
-                                         f"{error.msg}, so {name} cannot be loaded")
-        return None
+        return None, f"has a syntax error at line {error.lineno}: {error.msg}"
 
 
-def _names_read(nodes):
-    return {name.id for node in nodes for name in ast.walk(node) if isinstance(name, ast.Name)}
-
-
-def _bound_names(node):
-    """The names an import binds (None for ``import *``, which binds what it likes)."""
-    names = set()
-    for alias in node.names:
-        if alias.name == "*":
-            return None
-        names.add(alias.asname or alias.name.split(".")[0])
+def _globals_read(table):
+    """Global names the code reads anywhere: at the top, or free in its functions and classes."""
+    names = {s.get_name() for s in table.get_symbols() if s.is_referenced()} if table.get_type() == "module" \
+        else {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced()}
+    for child in table.get_children():
+        names |= _globals_read(child)
     return names
 
 
-def _kept_non_imports(tree):
-    """A cell's definitions, constants, and assignments to names its definitions read."""
-    defs = [node for node in tree.body if isinstance(node, KEPT) and not isinstance(node, (ast.Import, ast.ImportFrom))]
-    read = _names_read(defs)
-    return [node for node in tree.body
-            if node in defs or _is_constant(node) or _assigns(node, read)]
+def _globals_bound(table):
+    """Names the code binds at the top level (assignments, imports, defs, classes, loop targets)."""
+    return {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
 
 
-def _kept_code(code, kept):
-    """``code`` with every line outside the ``kept`` statements blanked, or None when nothing is kept."""
-    if not kept:
-        return None
-    lines = code.splitlines()
-    keep_lines = set()
-    for node in kept:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        keep_lines.update(range(start, node.end_lineno + 1))
-    # Blank every other line so tracebacks point at the student's own line numbers.
-    return "\n".join(line if number in keep_lines else "" for number, line in enumerate(lines, 1))
+def _role(cell):
+    """'test' (graded by the grader, never run), 'fixed' (the notebook's own read-only cell) or 'student'."""
+    text = cell.get("source", "")
+    text = "".join(text) if isinstance(text, list) else str(text)
+    meta = cell.get("metadata", {}).get("nbgrader")
+    meta = meta if isinstance(meta, dict) else {}
+    if GRADER_IMPORT.search(text) or (meta.get("grade") and not meta.get("solution")):
+        return "test", text
+    if meta.get("locked") and not meta.get("solution"):
+        return "fixed", text
+    return "student", text
 
 
-def _chunks(texts, wanted, source):
-    """The kept code of each ``(label, text)``. An import is kept only when it binds an API name or a
-    name that kept code reads: a notebook's plotting imports are not loaded again for every graded call."""
-    parsed = [(label, _parse(text, label, wanted, source)) for label, text in texts]
-    parsed = [(label, code, tree) for label, result in parsed if result is not None for code, tree in [result]]
-    kept = {label: _kept_non_imports(tree) for label, _, tree in parsed}
-    # The API's own names count as read: a file may import the graded functions from elsewhere.
-    read = _names_read([node for nodes in kept.values() for node in nodes]) | set(wanted)
-    for label, code, tree in parsed:
-        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
-                   and (_bound_names(node) is None or _bound_names(node) & read)]
-        statements = sorted(kept[label] + imports, key=lambda node: node.lineno)
-        text = _kept_code(code, statements)
-        if text is not None:
-            source.chunks.append(Chunk(label, text))
+def _defines(code, name):
+    return re.search(rf"^\s*def\s+{name}\s*\(", code, flags=re.M) is not None
+
+
+def _read_notebook(path, wanted, source):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    code_cells = [cell for cell in notebook["cells"] if cell.get("cell_type") == "code"]
+    runnable = []   # (label, role, code, symbol table)
+    for number, cell in enumerate(code_cells, 1):
+        label = f"code cell {number}"
+        role, text = _role(cell)
+        if role == "test":
+            continue
+        code, why = _without_magics(text)
+        table = None
+        if code is not None:
+            table, why = _parse(code, label)
+        if table is None:
+            if role == "student":
+                source.not_run[label] = why
+                for name in wanted:
+                    if _defines(text, name):
+                        source.problems[name] = f"{label} {why}, so {name} cannot be loaded"
+            continue
+        runnable.append((label, role, code, table))
+    # The notebook's own cells that the student's code needs, and the cells those need in turn.
+    needed = set().union(*(_globals_read(t) for _, role, _, t in runnable if role == "student"))
+    chosen = set()
+    while True:
+        more = {label for label, role, _, t in runnable
+                if role == "fixed" and label not in chosen and _globals_bound(t) & needed}
+        if not more:
+            break
+        chosen |= more
+        needed |= set().union(*(_globals_read(t) for label, _, _, t in runnable if label in more))
+    source.cells = [Cell(label, code) for label, role, code, _ in runnable if role == "student" or label in chosen]
+
+
+def _read_module(path, wanted, source):
+    code = path.read_text(encoding="utf-8", errors="replace")
+    _, why = _parse(code, path.name)
+    if why:
+        source.not_run[path.name] = why
+        for name in wanted:
+            source.problems[name] = f"{path.name} {why}, so nothing in it can be loaded"
+        return
+    source.cells = [Cell(path.name, code)]
+
+
+def load_notes(source, failed):
+    """Feedback lines on the student's code that did not run, or raised while loading.
+
+    ``failed`` is what the child reported: ``{label: why}`` for each cell (or
+    the file) that raised or ran out of time.
+    """
+    lines = [f"{label} was not run: it {why}." for label, why in source.not_run.items()]
+    after = "the cells after it still ran" if source.kind == "notebook" else "what it defined before that was kept"
+    lines += [f"While your code was loading, {label} {why}; {after}." for label, why in failed.items()]
+    return lines
 
 
 def load_source(path, wanted):
-    """Read a .py or .ipynb file into a :class:`Source` of definition chunks.
+    """Read a .py or .ipynb file into a :class:`Source`: the code that runs, and what cannot.
 
-    ``wanted`` are the API names the caller looks for: a syntax error in a cell
-    that defines one of them is reported against that name.
+    ``wanted`` are the API names the caller looks for: code that cannot run is
+    reported against the names it would have defined.
     """
     path = Path(path)
-    source = Source(path)
-    if path.suffix == ".ipynb":
-        try:
-            notebook = json.loads(path.read_text(encoding="utf-8"))
-            cells = [cell for cell in notebook["cells"] if cell.get("cell_type") == "code"]
-            texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in cells]
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
-            for name in wanted:
-                source.problems[name] = f"{path.name} is not a readable notebook ({type(error).__name__})"
-            return source
-        _chunks([(f"code cell {number}", text) for number, text in enumerate(texts, 1)], wanted, source)
-    else:
-        _chunks([(path.name, path.read_text(encoding="utf-8", errors="replace"))], wanted, source)
+    if path.suffix != ".ipynb":
+        source = Source(path, "module")
+        _read_module(path, wanted, source)
+        return source
+    source = Source(path, "notebook")
+    try:
+        _read_notebook(path, wanted, source)
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+        for name in wanted:
+            source.problems[name] = f"{path.name} is not a readable notebook ({type(error).__name__})"
     return source

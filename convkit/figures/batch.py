@@ -1,21 +1,19 @@
 """Figures for notebook 05: a batch of images, im2col, and how dW adds up over the batch."""
-import matplotlib
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from convkit.figures import grid
 
 
 def window_colours(count):
     """``count`` distinct colours, one per receptive field (tab10 without its grey, which reads as padding)."""
-    palette = [matplotlib.colormaps["tab10"](k) for k in (0, 1, 2, 3, 4, 5, 6, 8, 9)]
+    palette = [grid.colour_map("tab10")(k) for k in (0, 1, 2, 3, 4, 5, 6, 8, 9)]
     return [palette[k % len(palette)] for k in range(count)]
 
 
 def tint(ax, rows, top_left, size, colour, alpha=0.22):
     """Wash a block of ``size`` (h, w) at ``top_left`` (r, c) of a grid with ``rows`` rows in ``colour``."""
     (r, c), (h, w) = top_left, size
-    ax.add_patch(Rectangle((c, rows - r - h), w, h, facecolor=colour, edgecolor="none", alpha=alpha, zorder=2))
+    ax.add_patch(grid.rectangle((c, rows - r - h), w, h, facecolor=colour, edgecolor="none", alpha=alpha, zorder=2))
 
 
 def receptive_fields(x, kh, kw, stride=1, pad=0):

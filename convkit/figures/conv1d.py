@@ -4,7 +4,6 @@ Every row of cells is drawn on a shared column scale, so a kernel drawn under
 ``x`` sits exactly under the inputs it multiplies.
 """
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from convkit.figures import grid
 
@@ -22,7 +21,7 @@ def _row(ax, level, start, labels, faces=None, name=None, text_colour="black"):
     """Draw a row of cells ``level`` rows below the top whose first cell sits at column ``start``."""
     for k, label in enumerate(labels):
         face = faces[k] if faces is not None else "white"
-        ax.add_patch(Rectangle((start + k, -level - 1), 1, 1, facecolor=face, edgecolor=EDGE, lw=1))
+        ax.add_patch(grid.rectangle((start + k, -level - 1), 1, 1, facecolor=face, edgecolor=EDGE, lw=1))
         ax.text(start + k + 0.5, -level - 0.5, label, ha="center", va="center", fontsize=10,
                 color=text_colour)
     if name:

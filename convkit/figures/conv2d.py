@@ -1,6 +1,5 @@
 """Figures for 02_conv2d: one window, the windows covering a pixel, the rotated kernel and the padded dY."""
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from convkit.figures import grid
 
@@ -10,7 +9,7 @@ OUTLINES = ("#2a9d8f", "#264653", "#e76f51", "#6a4c93", "#1d3557", "#8ab17d")
 def _fill(ax, rows, cells, colour):
     """Repaint ``cells`` of a grid drawn with ``rows`` rows (over the old face, under the text)."""
     for r, c in cells:
-        ax.add_patch(Rectangle((c, rows - 1 - r), 1, 1, facecolor=colour, edgecolor="#495057", lw=1))
+        ax.add_patch(grid.rectangle((c, rows - 1 - r), 1, 1, facecolor=colour, edgecolor="#495057", lw=1))
 
 
 def _shape(array):
@@ -47,7 +46,7 @@ def covering_windows(x, w, r, c):
     touched = [(i, j) for i in range(ho) for j in range(wo) if 0 <= r - i < kh and 0 <= c - j < kw]
     for k, (i, j) in enumerate(touched):
         inset = 0.06 + 0.05 * (k % 4)
-        axes[0].add_patch(Rectangle((j + inset, height - i - kh + inset), kw - 2 * inset, kh - 2 * inset,
+        axes[0].add_patch(grid.rectangle((j + inset, height - i - kh + inset), kw - 2 * inset, kh - 2 * inset,
                                     fill=False, edgecolor=OUTLINES[k % len(OUTLINES)], lw=2))
     labels = np.array([[f"y{i}{j}\n·w{r - i}{c - j}" if (i, j) in touched else f"y{i}{j}"
                         for j in range(wo)] for i in range(ho)])

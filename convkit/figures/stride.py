@@ -4,9 +4,8 @@ Every function returns a plain matplotlib Figure made with :func:`convkit.figure
 """
 import numpy as np
 
-from matplotlib.patches import Rectangle
 
-from convkit.figures.grid import ACCENT, HIGHLIGHT, MUTED, draw_grid, figure, outline
+from convkit.figures.grid import ACCENT, HIGHLIGHT, MUTED, draw_grid, figure, outline, rectangle
 
 UNCOVERED = "#e76f51"
 
@@ -21,7 +20,7 @@ def _padding_cells(shape, pad):
 def _fill(ax, rows, cells, colour):
     """Paint extra cells of a grid already drawn with ``rows`` rows (the numbers stay on top)."""
     for r, c in cells:
-        ax.add_patch(Rectangle((c, rows - 1 - r), 1, 1, facecolor=colour, edgecolor="#495057", lw=1))
+        ax.add_patch(rectangle((c, rows - 1 - r), 1, 1, facecolor=colour, edgecolor="#495057", lw=1))
 
 
 def _output_size(size, kernel, stride, pad):
