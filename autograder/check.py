@@ -9,37 +9,78 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from autograder import compare, misconceptions
-from autograder.cases import make_cases
+from autograder.cases import make_cases, only_values, what_sets_apart
 from autograder.parts import OUTPUT_WEIGHTS, OUTPUTS
 from autograder.runner import run_calls
 from autograder.source import load_notes
 from solutions.vectorized import conv_backward, conv_forward
 
-# Why a feature can matter, said once after "wrong when ...".
+# Why a condition can matter, said once after what the failing cases share
+# (the names are those of cases.Case.conditions; "only pad" and "only stride"
+# go with cases.only_values).
 HINTS = {
     "N > 1": "check that every sample is handled and that dW and db add up over the batch",
+    "N = 1": "check that a batch of one sample keeps its axis (no squeeze)",
     "C != F": "check which axis is C (input channels) and which is F (filters)",
     "C = F > 1": "check the sum over input channels",
+    "C > 1": "check the sum over input channels",
+    "C = 1": "check that a single input channel keeps its axis",
+    "F > 1": "check that every filter is used and has its own output, dW and db",
+    "F = 1": "check that a single filter keeps its axis",
     "H != W": "check that rows go with H and KH, columns with W and KW",
     "KH != KW": "check that rows go with KH and columns with KW",
     "pad > 0": "check how the input is padded and how the padding is stripped from dx",
+    "pad = 0": "a slice like [pad:-pad] selects nothing when pad is 0: use [pad:pad+H, pad:pad+W]",
+    "pad > 1": "check that the padding comes from the pad argument, not a fixed 1",
+    "stride > 1": "output (i, j) goes with the window that starts at (i*stride, j*stride)",
     "a stride that does not divide in + 2*pad - k": "the last rows or columns are covered by no window: their gradient is 0",
     "a 1x1 kernel": "check the window bounds",
     "a kernel as large as the padded input": "the output has a single position: check the loop bounds",
+    "overlapping windows": "an input pixel inside several windows gets the sum of their gradients (+=, not =)",
+    "only pad": "take the padding from the pad argument, not a fixed number",
+    "only stride": "take the stride from the stride argument, not a fixed number",
 }
+
+
+def hundredths(points):
+    """Points as a whole number of hundredths: the one rounding of every grade.
+
+    Each output's points are rounded here once; a part's score and the
+    report's total are sums of those, so the points of a part's nbgrader
+    cells add up to the part's score in the CLI report.
+    """
+    return round(points * 100)
 
 
 @dataclass
 class PartResult:
+    """What grading one part found: the points, per output and in all, and the feedback lines.
+
+    ``score`` is kept in whole hundredths: for the graded layers it is the
+    sum of :meth:`points_for` over the outputs; the cnn part sets it from the
+    accuracy, and it is rounded as it is set.
+    """
     key: str
-    score: float
+    score: float                                    # whole hundredths (see __setattr__)
     max_score: float
     tagged: list = field(default_factory=list)      # (outputs the line is about, line)
     outputs: dict = field(default_factory=dict)     # output -> fraction earned
     named: dict = field(default_factory=dict)       # output -> misconception id found
     broken: set = field(default_factory=set)        # functions missing or not written
 
+    def __setattr__(self, name, value):
+        # The cnn part and grade.py set the score directly: rounding it as it
+        # is set keeps a single rounding for every path.
+        if name == "score":
+            value = hundredths(value) / 100
+        super().__setattr__(name, value)
+
     def say(self, outputs, line):
+        """Add a feedback line about ``outputs``; a line said again only gains outputs."""
+        for k, (said_outputs, said) in enumerate(self.tagged):
+            if said == line:
+                self.tagged[k] = (tuple(said_outputs) + tuple(o for o in outputs if o not in said_outputs), line)
+                return
         self.tagged.append((tuple(outputs), line))
 
     @property
@@ -47,22 +88,45 @@ class PartResult:
         return [line for _, line in self.tagged]
 
     def feedback_for(self, output):
-        """The lines about one output (forward, dx, dw, db or accuracy)."""
-        return [line for outputs, line in self.tagged if output in outputs]
+        """The lines of one output's cell (nbgrader shows one cell per output, in the order of OUTPUTS).
+
+        A line about several outputs appears under the first of them only;
+        the cells of the others point to it, so that no cell repeats a line
+        and no cell that lost points for it stands without a word.
+        """
+        lines = [line for outputs, line in self.tagged if tuple(outputs[:1]) == (output,)]
+        above = list(dict.fromkeys(outputs[0] for outputs, _ in self.tagged if output in outputs[1:]))
+        if above:
+            cells = f"{_and(above)} cell{'s' if len(above) > 1 else ''}"
+            lines.append(f"(More on this output in the feedback of the {cells} above.)")
+        return lines
 
     def points_for(self, output):
-        """Points earned by one output (forward, dx, dw, db; "accuracy" for the cnn part), as a plain float."""
+        """Points earned by one output (forward, dx, dw, db; "accuracy" for the cnn part).
+
+        Rounded to whole hundredths by :func:`hundredths`, the one rounding of
+        the grades; a plain float.
+        """
         if output == "accuracy":
-            return float(round(self.score, 4))
-        points = self.max_score * OUTPUT_WEIGHTS[output]
-        return float(min(points, round(points * self.outputs.get(output, 0.0), 4)))
+            return self.score
+        return hundredths(self.max_score * OUTPUT_WEIGHTS[output] * self.outputs.get(output, 0.0)) / 100
 
     def as_report(self):
-        return {"score": round(self.score, 2), "max_score": self.max_score, "feedback": self.feedback}
+        """The part's entry in the JSON grade report."""
+        return {"score": self.score, "max_score": self.max_score, "feedback": self.feedback}
 
 
 def _and(words):
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _passes(verdict):
+    """Does a case earn credit? (float32 answers earn half.)"""
+    return verdict.status in ("right", "float32")
+
+
+def _label(output):
+    return "The forward output" if output == "forward" else output
 
 
 def _calls(part, cases):
@@ -131,31 +195,83 @@ def _mutations(calls, results, inputs):
 
 
 def _explain_values(part, output, cases, verdicts, answers):
-    """A line that names the mistake behind wrong values."""
+    """A line about wrong values: (line, misconception id or None).
+
+    A misconception is named only when it gives the student's answer in
+    every wrong case and in every passing case it applies to.
+    """
+    native = "x" if output == "forward" else output
     wrong = [i for i, v in enumerate(verdicts) if v.status == "wrong"]
-    passing = [i for i, v in enumerate(verdicts) if v.status in ("right", "float32")]
+    passing = [i for i, v in enumerate(verdicts) if _passes(v)]
     for idea in misconceptions.CATALOGUE:
-        if idea.output != output:
+        if idea.output != output or not all(idea.applies(cases[i]) for i in wrong):
             continue
-        if all(idea.applies(cases[i]) and compare.same(answers[i], part.native(
-                "x" if output == "forward" else output, idea.compute(cases[i]))) for i in wrong):
+        checked = wrong + [i for i in passing if idea.applies(cases[i])]
+        if all(compare.same(answers[i], part.native(native, idea.compute(cases[i]))) for i in checked):
             first = cases[wrong[0]]
             return idea.message.format(stride=first.stride, case=part.describe(first)), idea.id
     smallest = min(wrong, key=lambda i: cases[i].size)
-    error = verdicts[smallest].error
-    where = f"{part.describe(cases[smallest])}: max relative error {error:.2g}"
-    if not passing:
-        return f"{output} is wrong in every case (the smallest: {where}).", None
-    common = set.intersection(*(set(cases[i].features(part.lead)) for i in wrong))
-    seen_right = set().union(*(set(cases[i].features(part.lead)) for i in passing))
-    apart = [feature for feature in cases[smallest].features(part.lead) if feature in common - seen_right]
+    where = f"{part.describe(cases[smallest])}: max relative error {verdicts[smallest].error:.2g}"
+    if len(wrong) == len(cases):
+        return f"{_label(output)} is wrong in every case (the smallest: {where}).", None
+    return f"{_label(output)} has wrong values in {len(wrong)} of {len(cases)} cases (the smallest: {where}).", None
+
+
+def _what_failing_cases_share(part, cases, failing, outputs, single):
+    """What the cases ``failing`` share, ``outputs`` failing in exactly those: (sentences, hints)."""
+    of = "" if single else f" of {_and(outputs)}"
+    many = len(failing) > 1
+    apart = what_sets_apart(cases, failing, part.lead)
+    sentences, hints = [], []
     if apart:
-        hints = "; ".join(HINTS[f] for f in apart if f in HINTS)
-        return (f"{output} is right in the simpler cases but wrong when there is {' and '.join(apart)} "
-                f"({where})." + (f" Hint: {hints}." if hints else "")), None
-    features = cases[smallest].features(part.lead) or ["nothing unusual"]
-    return (f"{output} is wrong in {len(wrong)} of {len(cases)} cases; the smallest has "
-            f"{', '.join(features)} ({where})."), None
+        also = f" (equivalently here: {' or '.join(apart[1:3])})" if len(apart) > 1 else ""
+        sentences.append(f"The {len(failing)} failing cases{of} are exactly those with {apart[0]}{also}." if many
+                         else f"The one failing case{of} is the only case with {apart[0]}{also}.")
+        hints += [HINTS[condition] for condition in apart[0].split(" and ") if condition in HINTS]
+    for name, value in only_values(cases, failing):
+        if any(condition.startswith(name) for pair in apart for condition in pair.split(" and ")):
+            continue  # "exactly those with pad > 0" says it already
+        others = " or ".join(str(v) for v in sorted({getattr(cases[i], name) for i in failing}))
+        who = "It works" if single else f"{_and(outputs)} work{'s' if len(outputs) == 1 else ''}"
+        sentences.append(f"{who} only for {name} = {value}: the failing case{'s' if many else ''}{of} "
+                         f"ha{'ve' if many else 's'} {name} {others}.")
+        hints.append(HINTS[f"only {name}"])
+    if not sentences:
+        listed = "; ".join(part.describe(cases[i]) for i in sorted(failing)[:3])
+        more = f"; and {len(failing) - 3} more" if len(failing) > 3 else ""
+        sentences.append(f"No feature of the cases sets the failing case{'s' if many else ''}{of} apart from "
+                         f"the passing ones; {'they are' if many else 'it is'}: {listed}{more}.")
+    return sentences, hints
+
+
+def _partial_credit(part, function, cases, verdicts):
+    """For a function that earns part of its points, (outputs, line): how many cases each output
+    passes and what the failing ones share. None when it earns all or nothing."""
+    outputs = part.outputs_of(function)
+    failing = {output: frozenset(i for i, v in enumerate(verdicts[output]) if not _passes(v))
+               for output in outputs}
+    n = len(cases)
+    if not any(failing.values()) or all(len(failed) == n for failed in failing.values()):
+        return None
+    single = len(outputs) == 1
+    if single:
+        sentences = [f"{function} passes {n - len(failing[outputs[0]])} of {n} cases."]
+    else:
+        counts = [f"{outputs[0]} passes {n - len(failing[outputs[0]])} of {n} cases"]
+        counts += [f"{output} {n - len(failing[output])} of {n}" for output in outputs[1:]]
+        sentences = [f"{function}: {', '.join(counts)}."]
+    groups = {}  # failing cases -> the outputs that fail in exactly those
+    for output in outputs:
+        if 0 < len(failing[output]) < n:
+            groups.setdefault(failing[output], []).append(output)
+    hints = []
+    for failed, group in groups.items():
+        shared, why = _what_failing_cases_share(part, cases, failed, group, single)
+        sentences += shared
+        hints += why
+    if hints:
+        sentences.append("Hint: " + "; ".join(dict.fromkeys(hints)) + ".")
+    return [output for output in outputs if failing[output]], " ".join(sentences)
 
 
 def check_part(part, source, seed, timeout):
@@ -176,40 +292,48 @@ def check_part(part, source, seed, timeout):
     references = [_reference(part, case) for case in cases]
 
     result = PartResult(part.key, 0.0, part.points, problems, broken=broken)
+    verdicts = {}  # output -> a Verdict per case
     single_outputs, single_errors = [], []
-    for output in OUTPUTS:
-        function = part.forward if output == "forward" else part.backward
-        answers, verdicts = [], []
-        for k, case in enumerate(cases):
-            call_result = (forward_results if output == "forward" else backward_results)[k]
+    for function in part.functions:
+        function_results = forward_results if function == part.forward else backward_results
+        for output in part.outputs_of(function):
             slot = "out0" if output == "forward" else f"out{('dx', 'dw', 'db').index(output)}"
-            answer = call_result.arrays.get(slot) if call_result.status == "ok" else None
-            answers.append(answer)
-            verdicts.append(compare.Verdict("error", float("inf")) if answer is None
-                            else compare.judge(answer, references[k][output]))
-        fraction = sum(1.0 if v.status == "right" else compare.FLOAT32_CREDIT if v.status == "float32" else 0.0
-                       for v in verdicts) / len(cases)
-        if function in mutated:
-            fraction *= 0.5
-        result.outputs[output] = fraction
-        result.score += part.points * OUTPUT_WEIGHTS[output] * fraction
-        if function in broken:
-            continue
-        shapes = [i for i, v in enumerate(verdicts) if v.status == "shape"]
-        if shapes:
-            i = shapes[0]
-            shape = np.shape(answers[i])
-            line, named = (misconceptions.explain_forward_shape(part, cases[i], shape) if output == "forward"
-                           else misconceptions.explain_gradient_shape(part, output, cases[i], shape))
-            result.say([output], line)
-            if named:
-                result.named[output] = named
-        if any(v.status == "wrong" for v in verdicts):
-            line, result.named[output] = _explain_values(part, output, cases, verdicts, answers)
-            result.say([output], line)
-        single_errors += [v.error for v in verdicts if v.status == "float32"]
-        if any(v.status == "float32" for v in verdicts):
-            single_outputs.append(output)
+            answers = [r.arrays.get(slot) if r.status == "ok" else None for r in function_results]
+            verdicts[output] = [compare.Verdict("error", float("inf")) if answer is None
+                                else compare.judge(answer, reference[output])
+                                for answer, reference in zip(answers, references)]
+            fraction = sum(1.0 if v.status == "right" else compare.FLOAT32_CREDIT if v.status == "float32"
+                           else 0.0 for v in verdicts[output]) / len(cases)
+            if function in mutated:
+                fraction *= 0.5
+            result.outputs[output] = fraction
+            if function in broken:
+                continue
+            statuses = {v.status for v in verdicts[output]}
+            if "shape" in statuses:
+                # The shape of every case that came back: the student's where it is wrong, the right one elsewhere.
+                shapes = [None if answer is None else np.shape(answer) if v.status == "shape"
+                          else np.shape(reference[output])
+                          for answer, v, reference in zip(answers, verdicts[output], references)]
+                line, named = (misconceptions.explain_forward_shape(part, cases, shapes) if output == "forward"
+                               else misconceptions.explain_gradient_shape(part, output, cases, shapes))
+                result.say([output], line)
+                if named:
+                    result.named[output] = named
+            if "wrong" in statuses:
+                line, named = _explain_values(part, output, cases, verdicts[output], answers)
+                result.say([output], line)
+                if named:
+                    result.named[output] = named
+            if "float32" in statuses:
+                single_outputs.append(output)
+                single_errors += [v.error for v in verdicts[output] if v.status == "float32"]
+        if function not in broken:
+            summary = _partial_credit(part, function, cases, verdicts)
+            if summary:
+                result.say(*summary)
+    # A sum of whole hundredths: the part's score is exactly the sum of its outputs' points.
+    result.score = sum(result.points_for(output) for output in OUTPUTS)
     if single_outputs:
         result.say(single_outputs,
             f"{_and(single_outputs)} agree{'s' if len(single_outputs) == 1 else ''} with the reference only "

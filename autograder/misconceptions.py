@@ -3,8 +3,9 @@
 Each :class:`Misconception` computes, in the batch form, exactly what a
 student holding that misconception would return for one output. When a
 student's output is wrong in some cases and equals one of these in every one
-of them, the feedback names the misconception instead of just saying "wrong
-values". Shape mistakes are named from the shape alone.
+of them (and in every passing case the idea applies to), the feedback names
+the misconception instead of just saying "wrong values". Shape mistakes are named from the shapes of every case: a wrong
+formula is named only when it gives the student's shape in all of them.
 
 Everything here is built from the reference and :mod:`solutions.geometry`, so
 a misconception differs from the right answer only where the idea differs.
@@ -188,7 +189,7 @@ CATALOGUE = [
 
 # --- Shapes ---------------------------------------------------------------------
 
-def _size_formulas():
+def wrong_size_formulas():
     """Wrong output-size formulas students write, with what to tell them."""
     return [
         (lambda n, k, s, p: (n + 2 * p - k) // s, "the '+ 1' is missing"),
@@ -201,41 +202,84 @@ def _size_formulas():
     ]
 
 
-def explain_forward_shape(part, case, shape):
-    """Why a forward output has the wrong shape: (message, misconception id or None)."""
-    expected = part.native("x", np.zeros(case.dy.shape)).shape  # same leading axes as y
+def _fits_everywhere(fits, cases, shapes):
+    """Does ``fits(case, shape)`` hold in every case that returned a shape?
+
+    A diagnosis must agree with every case, the passing ones included: one
+    case alone can look like several mistakes.
+    """
+    return all(shape is None or fits(case, tuple(shape)) for case, shape in zip(cases, shapes))
+
+
+def _wrong_shapes(part, cases, shapes, expected):
+    """'in 2 of 9 cases: (5, 5) instead of (5, 4) for x (5, 4), ...; (...)', at most three cases listed."""
+    wrong = [(case, tuple(shape)) for case, shape in zip(cases, shapes)
+             if shape is not None and tuple(shape) != expected(case)]
+    listed = "; ".join(f"{shape} instead of {expected(case)} for {part.describe(case)}"
+                       for case, shape in wrong[:3])
+    more = f"; and {len(wrong) - 3} more" if len(wrong) > 3 else ""
+    return f"in {len(wrong)} of {len(cases)} cases: {listed}{more}"
+
+
+def _forward_shape(part, case, size):
+    """The forward output's shape, in the part's own axes, when each spatial size is ``size(n, k, stride, pad)``."""
     _, _, h, w = case.x.shape
     _, _, kh, kw = case.w.shape
-    if tuple(shape) == tuple(reversed(expected)) and len(expected) == 2:
-        return (f"The forward output has shape {tuple(shape)}, the transpose of {expected}: "
-                f"rows come from H and KH, columns from W and KW."), None
-    for formula, why in _size_formulas():
-        guess = expected[:-2] + (formula(h, kh, case.stride, case.pad), formula(w, kw, case.stride, case.pad))
-        guess = guess[-len(expected):]
-        if tuple(shape) == guess and guess != expected:
-            return (f"The forward output has shape {tuple(shape)} instead of {expected} for "
-                    f"{part.describe(case)}: {why}. The size is out = (in + 2*pad - k) // stride + 1."
-                    ), "forward_output_size"
-    return (f"The forward output has shape {tuple(shape)} instead of {expected} for "
-            f"{part.describe(case)}. The size is out = (in + 2*pad - k) // stride + 1."), None
+    batch_form = case.dy.shape[:2] + (size(h, kh, case.stride, case.pad), size(w, kw, case.stride, case.pad))
+    return batch_form[part.lead:]
 
 
-def explain_gradient_shape(part, output, case, shape):
-    """Why dx, dw or db has the wrong shape: (message, misconception id or None)."""
-    reference = {"dx": case.x, "dw": case.w, "db": case.b}[output]
-    expected = np.shape(part.native(output, reference))
-    shape = tuple(shape)
-    if output == "dx" and case.pad > 0 and len(shape) == len(expected) and \
-            shape[:-2] == expected[:-2] and shape[-2:] == (expected[-2] + 2 * case.pad, expected[-1] + 2 * case.pad):
-        return (f"dx has the padded shape {shape} instead of {expected} ({part.describe(case)}): "
-                f"strip the padding, keeping rows pad:pad+H and columns pad:pad+W."), "dx_padding_not_stripped"
-    if output == "dx" and 0 in shape and case.pad == 0:
-        return (f"dx is empty for pad 0: slicing with [pad:-pad] selects nothing when pad is 0. "
-                f"Use [pad:pad+H, pad:pad+W] instead."), "dx_padding_slice"
+def explain_forward_shape(part, cases, shapes):
+    """Why the forward output has the wrong shape: (message, misconception id or None).
+
+    ``shapes[k]`` is the shape the student returned for ``cases[k]`` (None
+    when nothing came back). A wrong formula is named only when it gives
+    the student's shape in every case, the right-sized ones included.
+    """
+    def expected(case):
+        return case.dy.shape[part.lead:]  # y has the shape of dy
+
+    wrong = _wrong_shapes(part, cases, shapes, expected)
+    size_rule = "The size is out = (in + 2*pad - k) // stride + 1."
+    if len(expected(cases[0])) == 2 and _fits_everywhere(
+            lambda case, shape: shape == tuple(reversed(expected(case))), cases, shapes):
+        return (f"The forward output is transposed ({wrong}): rows come from H and KH, "
+                f"columns from W and KW."), None
+    for formula, why in wrong_size_formulas():
+        if _fits_everywhere(lambda case, shape: shape == _forward_shape(part, case, formula), cases, shapes):
+            return (f"The forward output has the wrong shape {wrong}. {why[0].upper() + why[1:]}. {size_rule}",
+                    "forward_output_size")
+    return f"The forward output has the wrong shape {wrong}. {size_rule}", None
+
+
+def explain_gradient_shape(part, output, cases, shapes):
+    """Why dx, dw or db has the wrong shape: (message, misconception id or None).
+
+    ``shapes`` as in :func:`explain_forward_shape`; a mistake is named only
+    when it gives the student's shape in every case.
+    """
+    def expected(case):
+        return np.shape(part.native(output, {"dx": case.x, "dw": case.w, "db": case.b}[output]))
+
+    def padded(case, shape):
+        right = expected(case)
+        return shape == right[:-2] + tuple(size + 2 * case.pad for size in right[-2:])
+
+    def emptied_when_unpadded(case, shape):
+        # x[pad:-pad] is x[0:0] when pad is 0, and right otherwise.
+        return 0 in shape if case.pad == 0 else shape == expected(case)
+
+    wrong = _wrong_shapes(part, cases, shapes, expected)
+    if output == "dx" and _fits_everywhere(padded, cases, shapes):
+        return (f"dx has the padded shape {wrong}. Strip the padding, keeping rows pad:pad+H and "
+                f"columns pad:pad+W."), "dx_padding_not_stripped"
+    if not (output == "db" and part.scalar_bias) and _fits_everywhere(emptied_when_unpadded, cases, shapes):
+        return (f"{output} is empty exactly when pad is 0 ({wrong}): slicing with [pad:-pad] selects "
+                f"nothing when pad is 0. Use [pad:pad+H, pad:pad+W] instead."), f"{output}_padding_slice"
     if output == "db" and part.scalar_bias:
-        return f"db should be a single number (the sum of dY), not an array of shape {shape}.", None
+        return f"db should be a single number (the sum of dY), not an array ({wrong}).", None
     if output == "db":
-        return (f"db has shape {shape} instead of {expected}: one entry per filter, the sum of dY "
-                f"over every axis except F."), None
-    return (f"{output} has shape {shape} instead of {expected}: a gradient has the shape of what it "
-            f"is the gradient of."), None
+        return (f"db has the wrong shape {wrong}. It has one entry per filter, the sum of dY over "
+                f"every axis except F."), None
+    return (f"{output} has the wrong shape {wrong}. A gradient has the shape of what it is the "
+            f"gradient of."), None
