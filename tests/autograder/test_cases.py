@@ -30,7 +30,7 @@ REQUIRED = {
     "2d": {"H != W", "KH != KW", "a 1x1 kernel", "a kernel as large as the padded input"},
     "stride": {"H != W", "KH != KW", "pad > 0", "a stride that does not divide in + 2*pad - k",
                "a 1x1 kernel", "a kernel as large as the padded input"},
-    "chw": {"C != F", "H != W", "KH != KW", "pad > 0", "a stride that does not divide in + 2*pad - k",
+    "chw": {"C != F", "C = F > 1", "H != W", "KH != KW", "pad > 0", "a stride that does not divide in + 2*pad - k",
             "a 1x1 kernel", "a kernel as large as the padded input"},
     "batch": {"N > 1", "C != F", "C = F > 1", "H != W", "KH != KW", "pad > 0",
               "a stride that does not divide in + 2*pad - k", "a 1x1 kernel",
