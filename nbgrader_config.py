@@ -1,9 +1,10 @@
 """nbgrader's configuration: the repository root is the course root.
 
-Autograding runs each notebook in the ``convkit-sandbox`` kernel (student code
-in bubblewrap, see ``autograder/kernel_sandbox.py``), and the hidden test
-cells are scored by the kit's engine outside that kernel
-(``autograder/nbgrader_engine.py``).
+Autograding first makes the cells' nbgrader metadata the release's
+(``autograder/cell_metadata.py``), runs each notebook in the
+``convkit-sandbox`` kernel (student code in bubblewrap, see
+``autograder/kernel_sandbox.py``), and the hidden test cells are scored by the
+kit's engine outside that kernel (``autograder/nbgrader_engine.py``).
 """
 import os
 
@@ -40,7 +41,8 @@ for name, value in SANDBOX_LIMITS.items():
 
 # --- Autograding: the sandboxed kernel, then the engine's scores.
 import autograder  # noqa: E402  (the kit must be importable: `make venv` sees to it)
-from autograder.nbgrader_engine import DropDuplicateIds, EngineGrades, SafeExecute  # noqa: E402
+from autograder.cell_metadata import RestoreCellMetadata  # noqa: E402
+from autograder.nbgrader_engine import EngineGrades, SafeExecute  # noqa: E402
 
 KERNELS = os.path.join(os.path.dirname(autograder.__file__), "jupyter")  # holds kernels/convkit-sandbox
 JUPYTER_PATH = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
@@ -50,8 +52,11 @@ c.Execute.kernel_name = "convkit-sandbox"
 # Seconds per cell: notebook 05's visible training runs for several seconds
 # with loop code; the kernel's whole-notebook budget is above.
 c.Execute.timeout = 300
+# RestoreCellMetadata first: a tampered or damaged cell marking would make
+# nbgrader's own steps reject the whole notebook, or the whole submission.
+# It also removes duplicated markings, so nbgrader's DeduplicateIds is not needed.
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, DropDuplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ClearOutput, RestoreCellMetadata, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
     SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,

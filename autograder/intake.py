@@ -1,21 +1,21 @@
 """Tidy a submission before nbgrader sees it, and say what was tidied.
 
 nbgrader gives up on a whole submission for things a student does by
-accident: a notebook that is not valid JSON, a cell duplicated with its
-nbgrader metadata, a notebook renamed. And an autograded cell the student
-deleted simply scores 0. Each fix here works on the grading copy only
-(never on the submission itself) and keeps the student's own code, so the
-grades are what the code honestly earns; each fix is reported.
+accident or on purpose: a notebook that is not valid JSON, a notebook
+renamed, cell metadata that is not what the release has (a cell duplicated
+with its nbgrader metadata, a grade id nbgrader does not know, a test cell
+marked as a solution, ...). And an autograded cell the student deleted
+simply scores 0. Each fix here works on the grading copy only (never on the
+submission itself) and keeps the student's own code, so the grades are what
+the code honestly earns; each fix is reported. The cell metadata rule is
+:mod:`autograder.cell_metadata`, which plain ``nbgrader autograde`` applies
+too.
 """
-import copy
-import json
 from pathlib import Path
 
 import nbformat
 
-
-def _grade_id(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+from autograder.cell_metadata import grade_id, release_cells, restore
 
 
 def _read(path):
@@ -41,7 +41,7 @@ def _rename_back(folder, expected, notes):
     for path in sorted(folder.glob("*.ipynb")):
         if path.name in expected:
             continue
-        ids = {_grade_id(c) for c in _read(path).cells} - {None}
+        ids = {grade_id(c) for c in _read(path).cells} - {None}
         match = [name for name in missing if ids & expected[name]]
         if len(match) == 1:
             path.rename(folder / match[0])
@@ -55,39 +55,17 @@ def _rename_back(folder, expected, notes):
 
 def _repair_cells(path, release_notebook, notes):
     notebook = _read(path)
-    changed = False
-    seen = set()
-    for cell in notebook.cells:
-        grade_id = _grade_id(cell)
-        if grade_id is None:
-            continue
-        if grade_id in seen:  # a copy: keep the student's code, drop the duplicate marking
-            del cell.metadata["nbgrader"]
-            notes.append(f"{path.name}: cell {grade_id} appears twice; the copy was graded as ordinary code.")
-            changed = True
-        seen.add(grade_id)
-    release_cells = release_notebook.cells
-    for index, cell in enumerate(release_cells):
-        grade_id = _grade_id(cell)
-        if grade_id is None or grade_id in seen or not cell.metadata["nbgrader"].get("grade"):
-            continue
-        # Put the autograded cell back after the nearest earlier cell that is still there.
-        earlier = [_grade_id(c) for c in release_cells[:index] if _grade_id(c) in seen]
-        position = len(notebook.cells) if not earlier else 1 + max(
-            i for i, c in enumerate(notebook.cells) if _grade_id(c) == earlier[-1])
-        notebook.cells.insert(position, copy.deepcopy(cell))
-        seen.add(grade_id)
-        notes.append(f"{path.name}: the autograded cell {grade_id} was deleted; it was put back.")
-        changed = True
-    if changed:
+    fixes = restore(notebook, release_cells(release_notebook))
+    if fixes:
         nbformat.write(notebook, str(path))
+        notes.extend(f"{path.name}: {fix}" for fix in fixes)
 
 
 def tidy(folder, release):
     """Tidy the submission copy in ``folder`` against the release folder; returns the report lines."""
     folder, release = Path(folder), Path(release)
     release_notebooks = {p.name: nbformat.read(str(p), as_version=4) for p in sorted(release.glob("*.ipynb"))}
-    expected = {name: {_grade_id(c) for c in nb.cells} - {None} for name, nb in release_notebooks.items()}
+    expected = {name: {grade_id(c) for c in nb.cells} - {None} for name, nb in release_notebooks.items()}
     notes = []
     _set_aside_unreadable(folder, expected, notes)
     _rename_back(folder, expected, notes)

@@ -2,8 +2,6 @@
 
 ``nbgrader_config.py`` puts them into nbgrader's autograde pipeline:
 
-* :class:`DropDuplicateIds` repairs what a student's copied test cell does
-  to nbgrader's own clean-up (a copy would fail the whole notebook).
 * :class:`SafeExecute` runs the notebook as nbgrader's ``Execute`` does, in
   the sandboxed kernel (:mod:`autograder.kernel_sandbox`), but a kernel that
   dies or hangs costs only the cells that did not run: the notebook keeps the
@@ -13,8 +11,11 @@
   autograder grade``), and writes each hidden test cell's output: the
   feedback lines and the points. Whatever the kernel printed there is
   replaced, so patching ``earned``, printing a number, raising
-  ``SystemExit`` or killing the kernel earns nothing, and a deleted test cell
-  is put back. ``SaveAutoGrades`` then reads these outputs as usual.
+  ``SystemExit`` or killing the kernel earns nothing. ``SaveAutoGrades`` then
+  reads these outputs as usual.
+
+Before these, :class:`autograder.cell_metadata.RestoreCellMetadata` makes the
+cells' nbgrader metadata the release's and puts back deleted test cells.
 
 ``python -m autograder grade-class`` grades with the engine before nbgrader
 runs (several students at a time) and names the results in
@@ -28,11 +29,10 @@ from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbgrader.api import Gradebook
-from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
-from autograder import sandbox
+from autograder import cell_metadata, sandbox
 from autograder.grade import grade
 from autograder.parts import NOTEBOOK_PARTS, OUTPUTS
 from convkit import tiny_cnn
@@ -61,20 +61,6 @@ def grade_notebook(notebook, name, seed=None):
         _, results = grade(path, seed=seed, parts=NOTEBOOK_PARTS[name])
     return {key: {output: results_entry(results[key], output) for output in outputs_of(key)}
             for key in NOTEBOOK_PARTS[name]}
-
-
-class DropDuplicateIds(DeduplicateIds):
-    """nbgrader's DeduplicateIds, but a copied cell loses its nbgrader metadata altogether.
-
-    nbgrader leaves an empty ``nbgrader`` entry on the copy, which its own
-    metadata check then takes for an old format and fails the whole notebook.
-    """
-
-    def preprocess_cell(self, cell, resources, cell_index):
-        cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if cell.metadata.get("nbgrader", None) == {}:
-            del cell.metadata["nbgrader"]
-        return cell, resources
 
 
 class SafeExecute(Execute):
@@ -143,16 +129,14 @@ class EngineGrades(NbGraderPreprocessor):
 
     @staticmethod
     def _put_back(nb, grade_id, resources):
-        """A hidden test cell the student deleted: appended again, so the part is graded all the same."""
+        """A hidden test cell that is missing: put back by the course's cell metadata rule.
+
+        The sanitize step RestoreCellMetadata has put back deleted test cells
+        already; this serves a pipeline configured without it.
+        """
         info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gradebook:
-            cell = gradebook.find_grade_cell(grade_id, info["notebook"], info["assignment"])
-            points = cell.max_score
-        new = nbformat.v4.new_code_cell("# convkit: this autograded cell was missing and was put back.")
-        new.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id, "locked": True,
-                                    "points": points, "schema_version": 3, "solution": False, "task": False}
-        nb.cells.append(new)
-        return new
+        cell_metadata.put_back(nb, cell_metadata.gradebook_cells(info["db_url"], info["notebook"], info["assignment"]))
+        return next(cell for cell in nb.cells if cell_metadata.grade_id(cell) == grade_id)
 
 
 def _outputs(entry):

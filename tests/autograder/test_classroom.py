@@ -1,10 +1,15 @@
 """Grading a class through nbgrader in parallel shards loses and corrupts nothing."""
+import os
+import re
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+import tampering
 from autograder import classroom
 from autograder.course import hand_in, make_course
 from autograder.parts import OUTPUT_WEIGHTS, PARTS
@@ -36,6 +41,26 @@ BACKWARD = '''def conv2d_backward(dy, x, w):
     ### END SOLUTION'''
 
 
+FORWARD_1D = '''def conv1d_forward(x, w, b):
+    """x (L,), w (K,), b float -> (L-K+1,)."""
+    import numpy as np
+    ### BEGIN SOLUTION
+    k = len(w)
+    return np.array([np.dot(x[i:i + k], w) + b for i in range(len(x) - k + 1)])
+    ### END SOLUTION'''
+BACKWARD_1D = '''def conv1d_backward(dy, x, w):
+    """dy (L-K+1,), x (L,), w (K,) -> dx, dw, db float."""
+    import numpy as np
+    ### BEGIN SOLUTION
+    k = len(w)
+    dx, dw = np.zeros(x.shape), np.zeros(w.shape)
+    for i in range(len(dy)):
+        dx[i:i + k] += dy[i] * w
+        dw += dy[i] * x[i:i + k]
+    return dx, dw, float(dy.sum())
+    ### END SOLUTION'''
+
+
 def _cell(source, grade_id, **flags):
     cell = nbformat.v4.new_code_cell(source)
     meta = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id, "schema_version": 3}
@@ -44,24 +69,35 @@ def _cell(source, grade_id, **flags):
     return cell
 
 
-def _test_cell(output):
-    points = PARTS["2d"].points * OUTPUT_WEIGHTS[output]
+def _test_cell(part, name, output):
+    points = PARTS[part].points * OUTPUT_WEIGHTS[output]
     source = ("### BEGIN HIDDEN TESTS\nfrom autograder.notebook_checks import earned\n"
-              f"earned('2d', {output!r}, '02_conv2d.ipynb')\n### END HIDDEN TESTS")
-    return _cell(source, f"test-2d-{output}", grade=True, locked=True, points=points)
+              f"earned({part!r}, {output!r}, {name!r})\n### END HIDDEN TESTS")
+    return _cell(source, f"test-{part}-{output}", grade=True, locked=True, points=points)
+
+
+def _notebook(part, name, forward, backward):
+    """A solved notebook of one part: forward, its test cell, backward, the dx, dw and db test cells."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    # Ids that differ between notebooks, so that a renamed notebook is recognised.
+    notebook.cells = [_cell(forward, f"solution-{part}-forward", solution=True), _test_cell(part, name, "forward"),
+                      _cell(backward, f"solution-{part}-backward", solution=True)]
+    notebook.cells += [_test_cell(part, name, output) for output in ("dx", "dw", "db")]
+    return notebook
 
 
 @pytest.fixture(scope="module")
 def tiny_course(tmp_path_factory):
-    """A one-notebook course (part 2d) and four students: two right, one buggy dw, one untouched."""
+    """A two-notebook course (parts 1d and 2d) and four students who hand in notebook 02 only:
+    two right, one buggy dw, one untouched."""
     root = tmp_path_factory.mktemp("root")
     shutil.copy(classroom.Path(classroom.__file__).parent.parent / "nbgrader_config.py", root)
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [_cell(FORWARD, "solution-f", solution=True), _test_cell("forward"),
-                      _cell(BACKWARD, "solution-b", solution=True)] + [_test_cell(o) for o in ("dx", "dw", "db")]
     (root / "source" / "conv_backprop").mkdir(parents=True)
-    nbformat.write(notebook, str(root / "source" / "conv_backprop" / "02_conv2d.ipynb"))
+    nbformat.write(_notebook("1d", "01_conv1d.ipynb", FORWARD_1D, BACKWARD_1D),
+                   str(root / "source" / "conv_backprop" / "01_conv1d.ipynb"))
+    nbformat.write(_notebook("2d", "02_conv2d.ipynb", FORWARD, BACKWARD),
+                   str(root / "source" / "conv_backprop" / "02_conv2d.ipynb"))
     course = make_course(tmp_path_factory.mktemp("course"), root=root)
     solved = root / "source" / "conv_backprop" / "02_conv2d.ipynb"
     buggy = nbformat.read(str(solved), as_version=4)
@@ -145,6 +181,45 @@ def test_messy_submissions_get_what_their_code_earns(tiny_course, tmp_path, monk
     assert "renamed" in " ".join(outcomes["gil"].notes)
 
 
+@pytest.fixture(scope="module")
+def tampered_class(tiny_course, tmp_path_factory):
+    """One student per kind of tampering, each handing in solved notebooks 01 and 02 with the tampering in 02,
+    graded by `python -m autograder grade-class`: (course, its exit code, {student: intake notes})."""
+    course = _copy(tiny_course, tmp_path_factory.mktemp("tampered") / "course")
+    source = course / "source" / "conv_backprop"
+    for kind, (change, _) in tampering.KINDS.items():
+        notebook = nbformat.read(str(source / "02_conv2d.ipynb"), as_version=4)
+        change(notebook)
+        hand_in(course, _slug(kind), {"01_conv1d.ipynb": source / "01_conv1d.ipynb", "02_conv2d.ipynb": notebook})
+    command = [sys.executable, "-m", "autograder", "grade-class", "--jobs", "2", "--course", str(course),
+               "--csv", str(course / "grades.csv")]
+    command += [arg for kind in tampering.KINDS for arg in ("--student", _slug(kind))]
+    done = subprocess.run(command, env=dict(os.environ, CONVKIT_SEED="7"), capture_output=True, text=True)
+    notes, student = {}, None
+    for line in done.stderr.splitlines():  # "[3/9] student   12.0 s", then "      note: ..." lines
+        if line.startswith("["):
+            student = line.split()[1]
+        elif line.strip().startswith("note: "):
+            notes.setdefault(student, []).append(line.strip()[len("note: "):])
+    return course, done.returncode, notes
+
+
+def _slug(kind):
+    return re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
+
+
+@pytest.mark.parametrize("kind", sorted(tampering.KINDS))
+def test_tampered_cell_metadata_costs_nothing_in_grade_class(kind, tampered_class):
+    """Do both notebooks of a submission with tampered cell metadata earn their full points, with the command
+    exiting 0 and each fix reported under the student?"""
+    course, exit_code, notes = tampered_class
+    assert exit_code == 0
+    scores = classroom.part_scores(course)[_slug(kind)]
+    assert scores["1d"] == pytest.approx(15.0) and scores["2d"] == pytest.approx(15.0)
+    for words in tampering.KINDS[kind][1]:
+        assert any(words in note for note in notes[_slug(kind)]), (words, notes.get(_slug(kind)))
+
+
 def test_code_in_the_kernel_cannot_change_a_grade(tiny_course, tmp_path, monkeypatch):
     """A stub notebook that patches the hidden tests' `earned` and prints numbers: does it still get 0?"""
     monkeypatch.setenv("CONVKIT_SEED", "7")
@@ -162,11 +237,8 @@ def test_code_in_the_kernel_cannot_change_a_grade(tiny_course, tmp_path, monkeyp
 
 def test_a_run_killed_half_way_finishes_with_the_same_grades_when_started_again(tiny_course, tmp_path):
     """Killed (with its nbgrader and kernels) after one student, then run again: same grades, sound gradebook?"""
-    import os
     import signal
     import sqlite3
-    import subprocess
-    import sys
     import time
 
     environment = dict(os.environ, CONVKIT_SEED="7")

@@ -1,9 +1,8 @@
 """The steps the course's nbgrader config adds to nbgrader's autograde pipeline (unit level; the
 real pipeline runs in tests/notebooks)."""
-import nbformat
 
 from autograder.check import PartResult
-from autograder.nbgrader_engine import DropDuplicateIds, SafeExecute, results_entry
+from autograder.nbgrader_engine import SafeExecute, results_entry
 
 
 def test_a_passing_cnn_cell_says_what_accuracy_the_grader_reached():
@@ -14,18 +13,6 @@ def test_a_passing_cnn_cell_says_what_accuracy_the_grader_reached():
     assert entry["points"] == 20.0
     assert entry["feedback"] == ["The tiny CNN trained with your layer reaches 93.9% held-out accuracy "
                                  "(full marks from 92%)."]
-
-
-def test_a_copied_test_cell_loses_its_nbgrader_metadata_altogether():
-    """Is the copy left without an empty `nbgrader` entry (which nbgrader takes for an old format)?"""
-    notebook = nbformat.v4.new_notebook()
-    meta = {"grade": True, "grade_id": "test-2d-dx", "locked": True, "points": 4.5, "schema_version": 3,
-            "solution": False, "task": False}
-    notebook.cells = [nbformat.v4.new_code_cell("4.5", metadata={"nbgrader": dict(meta)}),
-                      nbformat.v4.new_code_cell("earned()", metadata={"nbgrader": dict(meta)})]
-    notebook, _ = DropDuplicateIds().preprocess(notebook, {})
-    assert "nbgrader" not in notebook.cells[0].metadata
-    assert notebook.cells[1].metadata["nbgrader"]["grade_id"] == "test-2d-dx"
 
 
 def test_endless_output_is_cut_at_the_cell_limit(monkeypatch):
