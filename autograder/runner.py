@@ -97,26 +97,66 @@ def _read_call(results_dir, index):
         return CallResult("crash", "its results could not be read")
 
 
-def _job(workdir, source, extra):
-    folder = sandbox.submission_folder(source.path.parent)
-    job = {"load": {"module": source.module, "cells": [{"label": c.label, "code": c.code} for c in source.cells],
-                    "file": f"{folder}/{source.path.name}" if source.kind == "module" else None,
-                    "submission": folder, "cell_seconds": sandbox.cell_seconds()}}
-    job.update(extra)
-    (workdir / "job.json").write_text(json.dumps(job))
-    return workdir / "results"
+class Attempts:
+    """Children started one after another on one job folder.
 
+    A notebook cell that ends the child's process or hangs it while the code
+    loads is skipped by the next child, which loads the notebook again
+    without it, as a kernel restarted without that cell would; it is reported.
+    """
 
-def _loading_stopped(workdir, code):
-    """Why the child never finished loading the student's code, in words."""
-    try:
-        cell = (workdir / "loading.txt").read_text()[:100]
-    except OSError:
-        cell = ""
-    running = f" ({cell} was running)" if cell else ""
-    if code is None:
-        return f"your code did not finish loading within {sandbox.load_seconds():g} s{running}"
-    return f"ended the Python process while your code was loading{running} ({_exit_words(code)})"
+    def __init__(self, workdir, source):
+        self.workdir, self.source = workdir, source
+        self.results = workdir / "results"
+        self.skipped = {}   # label -> why the cell was left out
+        self.count = 0
+
+    def start(self, extra, cpu_seconds):
+        """Write the job (without the skipped cells) and start a child on it."""
+        if self.results.exists():
+            # Moved aside, not deleted: what is left of the last child may still be writing there.
+            self.results.rename(self.workdir / f"results-{self.count}")
+        (self.workdir / "loading.txt").unlink(missing_ok=True)
+        self.count += 1
+        folder = sandbox.submission_folder(self.source.path.parent)
+        cells = [{"label": c.label, "code": c.code} for c in self.source.cells if c.label not in self.skipped]
+        job = {"load": {"module": self.source.module, "cells": cells, "submission": folder,
+                        "file": f"{folder}/{self.source.path.name}" if self.source.kind == "module" else None,
+                        "cell_seconds": sandbox.cell_seconds()}}
+        (self.workdir / "job.json").write_text(json.dumps({**job, **extra}))
+        return Child(self.workdir, self.source.path.parent, cpu_seconds)
+
+    def loaded(self):
+        return (self.results / "load.json").exists()
+
+    def running_cell(self):
+        try:
+            return (self.workdir / "loading.txt").read_text()[:100]
+        except OSError:
+            return ""
+
+    def skip_running_cell(self, code):
+        """After a child stopped while loading (``code`` None: for time): leave out the notebook cell
+        it was running. False when there is none to leave out."""
+        cell = self.running_cell()
+        if self.source.kind != "notebook" or not cell or cell in self.skipped:
+            return False
+        what = (f"did not finish within the {sandbox.load_seconds():g} s for all of your code" if code is None
+                else f"ended the Python process ({_exit_words(code)})")
+        self.skipped[cell] = f"{what}, so the grader loaded your notebook again without it"
+        return True
+
+    def stopped_loading(self, code):
+        """Why the child never finished loading the student's code, in words."""
+        cell = self.running_cell()
+        running = f" ({cell} was running)" if cell else ""
+        if code is None:
+            return f"your code did not finish loading within {sandbox.load_seconds():g} s{running}"
+        return f"ended the Python process while your code was loading{running} ({_exit_words(code)})"
+
+    def load_problems(self):
+        """What the last child said of loading, and the cells left out: ``{label: why}``."""
+        return {**_load_problems(self.results), **self.skipped}
 
 
 def run_calls(source, inputs, calls, timeout):
@@ -129,29 +169,28 @@ def run_calls(source, inputs, calls, timeout):
     """
     outcome = [None] * len(calls)
     spent = {}      # function -> seconds its calls have used
-    load_problems = {}
     with tempfile.TemporaryDirectory(prefix="convkit-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
         np.savez(workdir / "inputs.npz", **inputs)
-        results_dir = workdir / "results"
+        attempts = Attempts(workdir, source)
         start = 0
-        for attempt in range(len(calls) + 1):
+        # Each child gets at least one call further or leaves out one more cell: this ends.
+        for _ in range(len(calls) + len(source.cells) + 1):
             if start >= len(calls):
                 break
-            if results_dir.exists():
-                # Moved aside, not deleted: what is left of the last child may still be writing there.
-                results_dir.rename(workdir / f"results-{attempt}")
-            _job(workdir, source, {"calls": calls, "start": start})
             budget = sandbox.load_seconds() + sum(max(timeout - spent.get(c["function"], 0.0), 0.0)
                                                   for c in calls[start:]) + 1
-            child = Child(workdir, source.path.parent, budget)
-            start, code = _watch(child, results_dir, calls, start, timeout, spent, outcome)
-            if not (results_dir / "load.json").exists():
-                why = _loading_stopped(workdir, code)
-                for index in range(start, len(calls)):
-                    outcome[index] = CallResult("timeout" if code is None else "crash", why)
-                break
-            load_problems = _load_problems(results_dir)
+            child = attempts.start({"calls": calls, "start": start}, budget)
+            start, code = _watch(child, attempts.results, calls, start, timeout, spent, outcome)
+            if attempts.loaded():
+                continue
+            if attempts.skip_running_cell(code):
+                continue
+            why = attempts.stopped_loading(code)
+            for index in range(start, len(calls)):
+                outcome[index] = CallResult("timeout" if code is None else "crash", why)
+            break
+        load_problems = attempts.load_problems()
     return [result or CallResult("not_run", "not run: the part's time ran out") for result in outcome], load_problems
 
 
@@ -205,6 +244,22 @@ def _load_problems(results_dir):
         return {}
 
 
+def _watch_training(child, attempts, timeout):
+    """Wait for the tiny CNN's training: returns (loaded, stopped for time, exit code)."""
+    loaded = None
+    while True:
+        code = child.wait(POLL_SECONDS)
+        now = time.monotonic()
+        if loaded is None and attempts.loaded():
+            loaded = now
+        if code is not None or (attempts.results / "cnn.json").exists():
+            child.stop()
+            return loaded is not None, False, code
+        if now - (loaded or child.started) > (timeout if loaded else sandbox.load_seconds()):
+            child.stop()
+            return loaded is not None, True, None
+
+
 def run_cnn(source, forward, backward, train_args, data, timeout):
     """Train the tiny CNN with the student's layer on ``data`` (x_train, y_train, x_test); returns (record, arrays).
 
@@ -214,29 +269,21 @@ def run_cnn(source, forward, backward, train_args, data, timeout):
     with tempfile.TemporaryDirectory(prefix="convkit-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
         np.savez(workdir / "inputs.npz", **data)
-        results_dir = _job(workdir, source, {"cnn": {"forward": forward, "backward": backward,
-                                                     "train": train_args}})
-        child = Child(workdir, source.path.parent, sandbox.load_seconds() + timeout + 1)
-        loaded, timed_out = None, False
-        while True:
-            code = child.wait(POLL_SECONDS)
-            now = time.monotonic()
-            if loaded is None and (results_dir / "load.json").exists():
-                loaded = now
-            if code is not None or (results_dir / "cnn.json").exists():
+        attempts = Attempts(workdir, source)
+        job = {"cnn": {"forward": forward, "backward": backward, "train": train_args}}
+        for _ in range(len(source.cells) + 1):
+            child = attempts.start(job, sandbox.load_seconds() + timeout + 1)
+            loaded, timed_out, code = _watch_training(child, attempts, timeout)
+            if loaded or not attempts.skip_running_cell(None if timed_out else code):
                 break
-            if now - (loaded or child.started) > (timeout if loaded else sandbox.load_seconds()):
-                timed_out = True
-                break
-        child.stop()
-        if (results_dir / "cnn.json").exists():
+        if (attempts.results / "cnn.json").exists():
             try:
-                return _read(results_dir, "cnn")
+                return _read(attempts.results, "cnn")
             except Exception:  # untrusted files: any damage means no result
                 return {"status": "crash", "error": "its results could not be read"}, {}
-        if loaded is None:
+        if not loaded:
             return ({"status": "timeout" if timed_out else "crash",
-                     "error": _loading_stopped(workdir, None if timed_out else code)}, {})
+                     "error": attempts.stopped_loading(None if timed_out else code)}, {})
         if timed_out:
             return {"status": "timeout", "error": f"training did not finish within {timeout:g} s"}, {}
         return {"status": "crash", "error": f"training ended the Python process ({_exit_words(code)})"}, {}

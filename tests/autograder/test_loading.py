@@ -145,3 +145,13 @@ def test_a_notebook_that_is_not_json_is_reported(tmp_path):
     path = tmp_path / "03_stride_padding.ipynb"
     path.write_text("{ not json")
     assert "not a readable notebook" in load_source(path, ["conv2d_forward"]).problems["conv2d_forward"]
+
+
+@pytest.mark.parametrize("ending", ["import os\nos._exit(0)", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"])
+def test_a_cell_that_ends_the_process_is_left_out_and_the_rest_is_graded(tmp_path, ending):
+    """Is a cell that ends the grader's child left out on a second load, named, and the functions graded?"""
+    path = _release_notebook(tmp_path, [FORWARD, "raise NotImplementedError"], [(-1, ending), (-1, BACKWARD)])
+    part, _ = _grade_1d(path)
+    assert part["score"] == part["max_score"], part["feedback"]
+    text = " ".join(part["feedback"])
+    assert "ended the Python process" in text and "without it" in text
