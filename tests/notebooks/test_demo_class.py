@@ -45,5 +45,5 @@ def test_demo_class_grades_through_nbgrader(course, monkeypatch):
                 assert table[student][key] == pytest.approx(part.points), (student, key)
         report, _ = grade(course / "submitted" / student / "conv_backprop", seed=SEED)
         for key in PARTS:
-            assert table[student][key] == pytest.approx(report["parts"][key]["score"], abs=0.01), (student, key)
+            assert table[student][key] == pytest.approx(report["parts"][key]["score"], abs=1e-9), (student, key)
     assert table["ada"] == {key: part.points for key, part in PARTS.items()}
