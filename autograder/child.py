@@ -7,6 +7,8 @@ what came back, one call at a time, into ``JOB_DIR/results``. It judges nothing:
 arrays with the reference, so nothing the student's code does in here can
 change a grade except its return values.
 """
+import __future__
+import ast
 import builtins
 import importlib
 import json
@@ -28,6 +30,7 @@ SAVEZ, LOAD, ASARRAY, DUMPS, LOADS, OPEN = np.savez, np.load, np.asarray, json.d
 RENAME = os.rename
 BASE_EXCEPTION, NOT_IMPLEMENTED, ISINSTANCE, GETATTR = BaseException, NotImplementedError, isinstance, getattr
 SUBMISSION_PREFIX = "/submission/"   # frames in the student's own files; set from the job
+FUTURE_FLAGS = [0]                   # compiler flags of the __future__ imports run so far
 
 
 def _write(path, text):
@@ -70,14 +73,40 @@ def _stop_cell(signum, frame):
     raise CellTimeout()
 
 
-def _run_cell(cell, namespace, seconds, labels):
-    """Run one cell (or a whole module) with a time limit; returns None or why it failed."""
+def _statements(cell):
+    """The cell's top-level statements, each compiled on its own, with the line it starts at.
+
+    Run one at a time, so that a statement that ends the whole process can be
+    found, and the next child can stop the cell just before it, as if it had
+    raised there. ``from __future__`` imports carry over to the statements
+    (and cells) after them, as in IPython.
+    """
+    for statement in ast.parse(cell["code"], cell["label"]).body:
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+            for alias in statement.names:
+                feature = getattr(__future__, alias.name, None)
+                FUTURE_FLAGS[0] |= feature.compiler_flag if feature is not None else 0
+        code = compile(ast.Module(body=[statement], type_ignores=[]), cell["label"], "exec",
+                       flags=FUTURE_FLAGS[0], dont_inherit=True)
+        yield statement.lineno, code
+
+
+def _run_cell(cell, namespace, seconds, labels, progress):
+    """Run one cell (or a whole module) with a time limit; returns None or why it failed.
+
+    ``cell["stop"]``, when given, is the statement at which an earlier child's
+    process ended: the cell stops just before it.
+    """
     # Tracebacks quote the student's own line: linecache is where they look for it.
     linecache.cache[cell["label"]] = (len(cell["code"]), None, cell["code"].splitlines(True), cell["label"])
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            exec(compile(cell["code"], cell["label"], "exec"), namespace)
+            for index, (line, code) in enumerate(_statements(cell)):
+                if index == cell.get("stop"):
+                    break
+                progress(f"{cell['label']}\n{index}\n{line}")
+                exec(code, namespace)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except CellTimeout:
@@ -101,11 +130,14 @@ def load_module(job, job_dir):
     sys.modules[load["module"]] = module
     labels = {cell["label"] for cell in load["cells"]}
     problems = {}
+
+    def progress(where):
+        # Which statement is running, in case it ends the process or the whole load is stopped.
+        _write(job_dir / "loading.txt", where)
+
     signal.signal(signal.SIGALRM, _stop_cell)
     for cell in load["cells"]:
-        # Which cell is running, in case the whole load is stopped from outside.
-        _write(job_dir / "loading.txt", cell["label"])
-        why = _run_cell(cell, module.__dict__, load["cell_seconds"], labels)
+        why = _run_cell(cell, module.__dict__, load["cell_seconds"], labels, progress)
         if why:
             problems[cell["label"]] = why
     signal.signal(signal.SIGALRM, signal.SIG_DFL)

@@ -100,26 +100,28 @@ def _read_call(results_dir, index):
 class Attempts:
     """Children started one after another on one job folder.
 
-    A notebook cell that ends the child's process or hangs it while the code
-    loads is skipped by the next child, which loads the notebook again
-    without it, as a kernel restarted without that cell would; it is reported.
+    A statement that ends the child's process, or hangs it, while the
+    student's code loads is found (the child says which statement runs), and
+    the next child stops that cell (or file) just before it, as if it had
+    raised there; it is reported.
     """
 
     def __init__(self, workdir, source):
         self.workdir, self.source = workdir, source
         self.results = workdir / "results"
-        self.skipped = {}   # label -> why the cell was left out
+        self.stops = {}     # label -> the statement the cell stops before
+        self.stopped = {}   # label -> why
         self.count = 0
 
     def start(self, extra, cpu_seconds):
-        """Write the job (without the skipped cells) and start a child on it."""
+        """Write the job and start a child on it."""
         if self.results.exists():
             # Moved aside, not deleted: what is left of the last child may still be writing there.
             self.results.rename(self.workdir / f"results-{self.count}")
         (self.workdir / "loading.txt").unlink(missing_ok=True)
         self.count += 1
         folder = sandbox.submission_folder(self.source.path.parent)
-        cells = [{"label": c.label, "code": c.code} for c in self.source.cells if c.label not in self.skipped]
+        cells = [{"label": c.label, "code": c.code, "stop": self.stops.get(c.label)} for c in self.source.cells]
         job = {"load": {"module": self.source.module, "cells": cells, "submission": folder,
                         "file": f"{folder}/{self.source.path.name}" if self.source.kind == "module" else None,
                         "cell_seconds": sandbox.cell_seconds()}}
@@ -129,34 +131,38 @@ class Attempts:
     def loaded(self):
         return (self.results / "load.json").exists()
 
-    def running_cell(self):
+    def running(self):
+        """(cell label, statement index, line) that the child was running while loading, or None."""
         try:
-            return (self.workdir / "loading.txt").read_text()[:100]
-        except OSError:
-            return ""
+            label, index, line = (self.workdir / "loading.txt").read_text().split("\n")
+            return label[:100], int(index), int(line)
+        except (OSError, ValueError):
+            return None
 
-    def skip_running_cell(self, code):
-        """After a child stopped while loading (``code`` None: for time): leave out the notebook cell
-        it was running. False when there is none to leave out."""
-        cell = self.running_cell()
-        if self.source.kind != "notebook" or not cell or cell in self.skipped:
+    def stop_before_running_statement(self, code):
+        """After a child stopped while loading (``code`` None: for time), make the next one stop
+        the cell before the statement that was running. False when that was done already."""
+        running = self.running()
+        if running is None or running[0] in self.stops:
             return False
+        label, index, line = running
         what = (f"did not finish within the {sandbox.load_seconds():g} s for all of your code" if code is None
                 else f"ended the Python process ({_exit_words(code)})")
-        self.skipped[cell] = f"{what}, so the grader loaded your notebook again without it"
+        self.stops[label] = index
+        self.stopped[label] = f"{what} at line {line}, so the grader loaded your code again and stopped there"
         return True
 
     def stopped_loading(self, code):
         """Why the child never finished loading the student's code, in words."""
-        cell = self.running_cell()
-        running = f" ({cell} was running)" if cell else ""
+        running = self.running()
+        where = f" ({running[0]}, line {running[2]} was running)" if running else ""
         if code is None:
-            return f"your code did not finish loading within {sandbox.load_seconds():g} s{running}"
-        return f"ended the Python process while your code was loading{running} ({_exit_words(code)})"
+            return f"your code did not finish loading within {sandbox.load_seconds():g} s{where}"
+        return f"ended the Python process while your code was loading{where} ({_exit_words(code)})"
 
     def load_problems(self):
-        """What the last child said of loading, and the cells left out: ``{label: why}``."""
-        return {**_load_problems(self.results), **self.skipped}
+        """What the last child said of loading, and where loading was stopped: ``{label: why}``."""
+        return {**_load_problems(self.results), **self.stopped}
 
 
 def run_calls(source, inputs, calls, timeout):
@@ -174,7 +180,7 @@ def run_calls(source, inputs, calls, timeout):
         np.savez(workdir / "inputs.npz", **inputs)
         attempts = Attempts(workdir, source)
         start = 0
-        # Each child gets at least one call further or leaves out one more cell: this ends.
+        # Each child gets at least one call further or stops one more cell early: this ends.
         for _ in range(len(calls) + len(source.cells) + 1):
             if start >= len(calls):
                 break
@@ -184,7 +190,7 @@ def run_calls(source, inputs, calls, timeout):
             start, code = _watch(child, attempts.results, calls, start, timeout, spent, outcome)
             if attempts.loaded():
                 continue
-            if attempts.skip_running_cell(code):
+            if attempts.stop_before_running_statement(code):
                 continue
             why = attempts.stopped_loading(code)
             for index in range(start, len(calls)):
@@ -274,7 +280,7 @@ def run_cnn(source, forward, backward, train_args, data, timeout):
         for _ in range(len(source.cells) + 1):
             child = attempts.start(job, sandbox.load_seconds() + timeout + 1)
             loaded, timed_out, code = _watch_training(child, attempts, timeout)
-            if loaded or not attempts.skip_running_cell(None if timed_out else code):
+            if loaded or not attempts.stop_before_running_statement(None if timed_out else code):
                 break
         if (attempts.results / "cnn.json").exists():
             try:

@@ -29,8 +29,8 @@ AST_LOCK = threading.Lock()
 
 # Cell magics whose body is Python that runs as written (the magic only times or captures it).
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
-# The hidden test cells import the grader, which student code never sees.
-GRADER_IMPORT = re.compile(r"^\s*(from|import)\s+autograder\b", re.M)
+# What the hidden test cells import to score a cell: such a cell is the grader's, whatever its metadata says.
+HIDDEN_TEST_IMPORT = re.compile(r"^\s*(from|import)\s+autograder\.notebook_checks\b", re.M)
 
 
 @dataclass
@@ -97,7 +97,7 @@ def _role(cell):
     text = "".join(text) if isinstance(text, list) else str(text)
     meta = cell.get("metadata", {}).get("nbgrader")
     meta = meta if isinstance(meta, dict) else {}
-    if GRADER_IMPORT.search(text) or (meta.get("grade") and not meta.get("solution")):
+    if HIDDEN_TEST_IMPORT.search(text) or (meta.get("grade") and not meta.get("solution")):
         return "test", text
     if meta.get("locked") and not meta.get("solution"):
         return "fixed", text
@@ -130,7 +130,8 @@ def _read_notebook(path, wanted, source):
             continue
         runnable.append((label, role, code, table))
     # The notebook's own cells that the student's code needs, and the cells those need in turn.
-    needed = set().union(*(_globals_read(t) for _, role, _, t in runnable if role == "student"))
+    # A name a cell binds itself (a loop variable, `except ... as error`) needs no other cell.
+    needed = set().union(*(_globals_read(t) - _globals_bound(t) for _, role, _, t in runnable if role == "student"))
     chosen = set()
     while True:
         more = {label for label, role, _, t in runnable
@@ -138,7 +139,7 @@ def _read_notebook(path, wanted, source):
         if not more:
             break
         chosen |= more
-        needed |= set().union(*(_globals_read(t) for label, _, _, t in runnable if label in more))
+        needed |= set().union(*(_globals_read(t) - _globals_bound(t) for label, _, _, t in runnable if label in more))
     source.cells = [Cell(label, code) for label, role, code, _ in runnable if role == "student" or label in chosen]
 
 

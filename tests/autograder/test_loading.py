@@ -66,6 +66,14 @@ def test_a_notebook_cell_that_a_student_cell_reads_runs_with_what_it_reads(tmp_p
     assert "x_example = np.array" in code and "import numpy as np" in code
 
 
+def test_a_name_a_student_cell_binds_itself_pulls_in_no_other_cell(tmp_path):
+    """Does `except ... as error` in a student cell leave out the notebook's check cell that also binds `error`?"""
+    mine = "try:\n    1 / 0\nexcept ZeroDivisionError as error:\n    print(error)"
+    path = _release_notebook(tmp_path, [FORWARD, BACKWARD], [(-1, mine)])
+    code = "\n".join(cell.code for cell in load_source(path, ["conv1d_forward"]).cells)
+    assert "check_layer_gradients(" not in code and "except ZeroDivisionError as error" in code
+
+
 def test_a_cell_that_raises_is_named_and_the_next_cells_still_run(tmp_path):
     """Does a raising cell of the student's appear in the feedback by number, with the functions after it graded?"""
     path = _release_notebook(tmp_path, ["def conv1d_forward(x, w, b):\n    raise NotImplementedError\n", BACKWARD],
@@ -148,10 +156,23 @@ def test_a_notebook_that_is_not_json_is_reported(tmp_path):
 
 
 @pytest.mark.parametrize("ending", ["import os\nos._exit(0)", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"])
-def test_a_cell_that_ends_the_process_is_left_out_and_the_rest_is_graded(tmp_path, ending):
-    """Is a cell that ends the grader's child left out on a second load, named, and the functions graded?"""
-    path = _release_notebook(tmp_path, [FORWARD, "raise NotImplementedError"], [(-1, ending), (-1, BACKWARD)])
+def test_a_statement_that_ends_the_process_stops_its_cell_there_and_the_rest_is_graded(tmp_path, ending):
+    """Is a statement that ends the grader's child treated as if it raised: the cell stops there, it is
+    named with its line, what the cell bound before it is kept, and the cells after it run?"""
+    cell = "def conv1d_forward(x, w, b):\n    raise NotImplementedError\n\n" + BACKWARD + ending + "\n" + FORWARD
+    path = _release_notebook(tmp_path, ["raise NotImplementedError", "pass"], [(-1, cell), (-1, FORWARD)])
     part, _ = _grade_1d(path)
     assert part["score"] == part["max_score"], part["feedback"]
     text = " ".join(part["feedback"])
-    assert "ended the Python process" in text and "without it" in text
+    assert "ended the Python process" in text and "stopped there" in text
+    assert f"line {cell[:cell.index(ending)].count(chr(10)) + ending.count(chr(10)) + 1}" in text
+
+
+def test_a_file_that_ends_the_process_on_import_keeps_what_it_defined_before(tmp_path):
+    """Does a .py file whose module-level code calls os._exit keep the functions defined above that line?"""
+    path = tmp_path / "mine.py"
+    path.write_text("import os\nimport numpy as np\n" + FORWARD + BACKWARD + "os._exit(3)\n"
+                    "def conv1d_forward(x, w, b):\n    raise NotImplementedError\n")
+    part, _ = _grade_1d(path)
+    assert part["score"] == part["max_score"], part["feedback"]
+    assert "mine.py ended the Python process (exit code 3) at line" in " ".join(part["feedback"])
