@@ -2,7 +2,7 @@
 
 The pipeline: find the code for each part (:func:`locate`), grade each part
 in its own child process (:func:`check.check_part`, :func:`cnn.check_cnn`),
-and gather the grade report of ``shared/student-api.md``.
+and gather the grade report of the README's "The student API".
 """
 import os
 import secrets

@@ -4,7 +4,7 @@ This is how the notebooks derive each formula, and how the worked solutions
 read. It is slow and kept on purpose: the tests check that it agrees with
 :mod:`solutions.vectorized`, so each version vouches for the other.
 
-Conventions (``shared/student-api.md``): cross-correlation (no kernel flip in
+Conventions (the README's "The student API"): cross-correlation (no kernel flip in
 the forward pass), zero padding ``pad`` on every side, and
 ``out = (in + 2*pad - k) // stride + 1``.
 """

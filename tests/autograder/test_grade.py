@@ -47,7 +47,7 @@ def test_stubs_get_zero_and_are_told_so(students):
 
 
 def test_cli_json_report_follows_the_contract(students):
-    """Does `python -m autograder grade PATH --json` print the report of student-api.md, every part key included?"""
+    """Does `python -m autograder grade PATH --json` print the README's grade report, every part key included?"""
     out = subprocess.run([sys.executable, "-m", "autograder", "grade", str(students / "bug_db_averaged.py"),
                           "--json", "--seed", "3", "--part", "2d", "--part", "stride"],
                          cwd=ROOT, capture_output=True, text=True, check=True)
