@@ -107,6 +107,14 @@ def test_a_students_own_plots_and_main_block_run_as_in_a_kernel(tmp_path):
     assert part["score"] == part["max_score"], part["feedback"]
 
 
+def test_the_notebook_knows_it_is_being_autograded_as_under_nbgrader(tmp_path):
+    """Does the grader's child set nbgrader's NBGRADER_EXECUTION=autograde, so a notebook skips its own training?"""
+    check = "import os\nassert os.environ.get('NBGRADER_EXECUTION') == 'autograde', 'not autograding'"
+    path = _release_notebook(tmp_path, [FORWARD, BACKWARD], [(-1, check)])
+    part, _ = _grade_1d(path)
+    assert part["score"] == part["max_score"] and part["feedback"] == [], part["feedback"]
+
+
 def test_magics_are_skipped_and_cell_magics_that_are_not_python_are_reported(tmp_path):
     """Does a %%time cell run its body, a `!pip` line vanish, and a %%bash cell count as not run?"""
     path = _release_notebook(tmp_path, ["%%time\n" + FORWARD, "!pip install nothing\n" + BACKWARD],
