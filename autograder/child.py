@@ -27,13 +27,26 @@ ARRAY_LIMIT = 10_000_000  # entries; a larger return value is not an honest answ
 # Bound before any student code runs: patching numpy, json, open or
 # sys.modules afterwards cannot change how results are written.
 SAVEZ, LOAD, ASARRAY, DUMPS, LOADS, OPEN = np.savez, np.load, np.asarray, json.dumps, json.loads, builtins.open
-RENAME = os.rename
+RENAME, GETPID, EXIT = os.rename, os.getpid, os._exit
+GRADER_PID = GETPID()
 BASE_EXCEPTION, NOT_IMPLEMENTED, ISINSTANCE, GETATTR = BaseException, NotImplementedError, isinstance, getattr
 SUBMISSION_PREFIX = "/submission/"   # frames in the student's own files; set from the job
 FUTURE_FLAGS = [0]                   # compiler flags of the __future__ imports run so far
 
 
+def _only_the_grader():
+    """End a copy of this process that the student's code forked, once it is back in the grader's code.
+
+    A fork in the student's code (a fork storm caught by ``except``) returns
+    into this file in every copy; only the process the parent started may
+    make calls and write results, or the copies would race it.
+    """
+    if GETPID() != GRADER_PID:
+        EXIT(0)
+
+
 def _write(path, text):
+    _only_the_grader()
     # Written aside and renamed: the parent reads results while the child runs, and must
     # never see a half-written file.
     partial = f"{path}.partial"
@@ -43,6 +56,7 @@ def _write(path, text):
 
 
 def _touch(path):
+    _only_the_grader()
     OPEN(path, "w").close()
 
 
@@ -108,6 +122,7 @@ def _run_cell(cell, namespace, seconds, labels, progress):
                 progress(f"{cell['label']}\n{index}\n{line}")
                 exec(code, namespace)
         finally:
+            _only_the_grader()
             signal.setitimer(signal.ITIMER_REAL, 0)
     except CellTimeout:
         return f"did not finish within {seconds:g} s and was stopped"
@@ -161,7 +176,10 @@ def run_call(call, function, inputs, labels):
         args.append(float(value) if name in call.get("scalars", []) else value)
     arrays = {}
     try:
-        returned = function(*args, *call.get("conv_args", []))
+        try:
+            returned = function(*args, *call.get("conv_args", []))
+        finally:
+            _only_the_grader()
         if call["returns"] == 1:
             arrays["out0"] = as_array(returned, "the returned value")
         else:
@@ -197,7 +215,10 @@ def _guarded_layer(names, forward, backward, labels, notes):
     def call(name, function, args, arg_names):
         before = [ASARRAY(a).copy() for a in args]
         try:
-            returned = function(*args)
+            try:
+                returned = function(*args)
+            finally:
+                _only_the_grader()
         except BASE_EXCEPTION as error:
             raise LayerMisuse(f"{name} raised {describe_error(error, labels)}") from None
         for arg_name, arg, copy in zip(arg_names, args, before):
@@ -253,6 +274,7 @@ def run_cnn(job, module, inputs, results, labels, tiny_cnn):
         record = {"status": "error", "notes": notes,
                   "error": f"the tiny CNN's own layers could not use your layer's results ({type(error).__name__})"}
         arrays = {}
+    _only_the_grader()
     SAVEZ(results / "cnn.npz", **arrays)
     _write(results / "cnn.json", DUMPS(record))
 
@@ -285,6 +307,7 @@ def main(job_dir):
             record, arrays = {"status": "missing"}, {}
         else:
             record, arrays = run_call(call, function, inputs, labels)
+        _only_the_grader()
         SAVEZ(results / f"{index}.npz", **arrays)
         _write(results / f"{index}.json", DUMPS(record))
 

@@ -184,3 +184,15 @@ def test_a_file_that_ends_the_process_on_import_keeps_what_it_defined_before(tmp
     part, _ = _grade_1d(path)
     assert part["score"] == part["max_score"], part["feedback"]
     assert "mine.py ended the Python process (exit code 3) at line" in " ".join(part["feedback"])
+
+
+def test_a_copy_of_the_process_forked_by_the_student_never_answers_for_it(tmp_path):
+    """Does only the process the grader started answer, when the student's code forks at import and the
+    copy binds a wrong forward that answers first (the original's first answer comes a second late)?"""
+    path = tmp_path / "mine.py"
+    path.write_text("import os, time\nimport numpy as np\n" + FORWARD.replace("def conv1d_forward", "def _right") + BACKWARD
+                    + "if os.fork() == 0:\n    def conv1d_forward(x, w, b):\n        return np.zeros(len(x) - len(w) + 1)\n"
+                    "else:\n    def conv1d_forward(x, w, b, _first=[True]):\n        if _first.pop() if _first else False:\n"
+                    "            time.sleep(1)\n        return _right(x, w, b)\n")
+    part, _ = _grade_1d(path)
+    assert part["score"] == part["max_score"], part["feedback"]
