@@ -1,10 +1,10 @@
 """nbgrader's configuration: the repository root is the course root.
 
 Autograding first makes the cells' nbgrader metadata the release's
-(``autograder/cell_metadata.py``), runs each notebook in the
+(``autograder/pipeline/cell_metadata.py``), runs each notebook in the
 ``convkit-sandbox`` kernel (student code in bubblewrap, see
-``autograder/kernel_sandbox.py``), and the hidden test cells are scored by the
-kit's engine outside that kernel (``autograder/nbgrader_engine.py``).
+``autograder/sandbox/kernel.py``), and the hidden test cells are scored by the
+kit's engine outside that kernel (``autograder/pipeline/engine_grades.py``).
 """
 import os
 
@@ -41,10 +41,10 @@ for name, value in SANDBOX_LIMITS.items():
 
 # --- Autograding: the sandboxed kernel, then the engine's scores.
 import autograder  # noqa: E402  (the kit must be importable: `make venv` sees to it)
-from autograder.cell_metadata import RestoreCellMetadata  # noqa: E402
-from autograder.nbgrader_engine import EngineGrades, SafeExecute  # noqa: E402
+from autograder.pipeline.cell_metadata import RestoreCellMetadata  # noqa: E402
+from autograder.pipeline.engine_grades import EngineGrades, SafeExecute  # noqa: E402
 
-KERNELS = os.path.join(os.path.dirname(autograder.__file__), "jupyter")  # holds kernels/convkit-sandbox
+KERNELS = os.path.join(os.path.dirname(autograder.__file__), "sandbox", "jupyter")  # holds kernels/convkit-sandbox
 JUPYTER_PATH = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
 if KERNELS not in JUPYTER_PATH:
     os.environ["JUPYTER_PATH"] = os.pathsep.join([KERNELS] + JUPYTER_PATH)

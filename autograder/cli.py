@@ -1,49 +1,49 @@
-"""The command line: a thin layer over :mod:`autograder.grade`."""
+"""The command line: a thin layer over :mod:`autograder.engine.grade`."""
 import argparse
 import json
 import os
 import sys
 
-from autograder import grade as grading
-from autograder import sandbox
-from autograder.parts import PARTS
+from autograder.engine import grade as engine
+from autograder.sandbox import bubblewrap
+from autograder.spec.parts import PARTS
 
 
 def _grade(args):
     def progress(key):
         if not args.json and not args.quiet:
             print(f"grading {key} ...", file=sys.stderr)
-    report, _ = grading.grade(args.path, seed=args.seed, part_timeout=args.timeout,
+    report, _ = engine.grade(args.path, seed=args.seed, part_timeout=args.timeout,
                               cnn_timeout=args.cnn_timeout, parts=args.part, jobs=args.jobs,
                               progress=progress)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(grading.format_table(report, f"convkit grade report for {args.path}"))
+        print(engine.format_table(report, f"convkit grade report for {args.path}"))
     return 0
 
 
 def _demo(args):
-    from autograder.demo import run_demo
+    from autograder.course.demo import run_demo
     return run_demo(jobs=args.jobs)
 
 
 def _grade_class(args):
     from pathlib import Path
 
-    from autograder import classroom
+    from autograder.classroom import grading
 
     course = Path(args.course).resolve()
     jobs = args.jobs or os.cpu_count() or 1
 
     def progress(outcome, done, total):
-        print(classroom.describe(outcome, done, total), file=sys.stderr, flush=True)
-    outcomes = classroom.grade_class(course, jobs=jobs, only=args.student, progress=progress)
-    table = classroom.part_scores(course)
+        print(grading.describe(outcome, done, total), file=sys.stderr, flush=True)
+    outcomes = grading.grade_class(course, jobs=jobs, only=args.student, progress=progress)
+    table = grading.part_scores(course)
     for outcome in outcomes:  # a submission with nothing gradable still gets its row of zeros
         table.setdefault(outcome.student, {key: 0.0 for key in PARTS})
-    print(classroom.format_gradebook(table))
-    print(f"\ngrades: {classroom.export_csv(table, Path(args.csv))}")
+    print(grading.format_gradebook(table))
+    print(f"\ngrades: {grading.export_csv(table, Path(args.csv))}")
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"could not autograde {outcome.student}: {outcome.message}", file=sys.stderr)
@@ -51,13 +51,13 @@ def _grade_class(args):
 
 
 def _release(args):
-    from autograder.release import build_release
+    from autograder.course.release import build_release
     print(f"student release written to {build_release()}")
     return 0
 
 
 def _solutions(args):
-    from autograder.release import build_worked_solutions
+    from autograder.course.release import build_worked_solutions
     for path in build_worked_solutions():
         print(f"worked solution: {path}")
     return 0
@@ -110,6 +110,6 @@ def main(argv=None):
         os.environ["CONVKIT_UNSAFE"] = "1"
     try:
         return args.run(args)
-    except sandbox.SandboxUnavailable as error:
+    except bubblewrap.SandboxUnavailable as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

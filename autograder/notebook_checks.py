@@ -7,10 +7,10 @@ partial credit)::
     earned("stride", "dx", "03_stride_padding.ipynb")
 
 Under ``nbgrader autograde`` the notebook runs in the sandboxed kernel
-(:mod:`autograder.kernel_sandbox`), which holds only this file of the grader
+(:mod:`autograder.sandbox.kernel`), which holds only this file of the grader
 and sets ``CONVKIT_SCORED_OUTSIDE=1``: ``earned`` then says that the grader
 scores the cell, and
-:class:`autograder.nbgrader_engine.EngineGrades` replaces the cell's output
+:class:`autograder.pipeline.engine_grades.EngineGrades` replaces the cell's output
 with the engine's feedback and points, outside the kernel. So nothing the
 student's code does in the kernel can change a grade.
 
@@ -33,7 +33,7 @@ _cache = {}
 def _results(notebook):
     """The engine's results for the parts of ``notebook``, graded once per version of the file."""
     # The engine is imported here, not at the top: the sandboxed kernel does not have it.
-    from autograder.grade import grade
+    from autograder.engine.grade import grade
 
     path = Path(notebook).resolve()
     stamp = (str(path), path.stat().st_mtime_ns)

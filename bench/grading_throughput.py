@@ -1,6 +1,6 @@
 """Seconds per submission: the kit's class grading against nbgrader's floor.
 
-* kit, jobs 1 and jobs N: ``classroom.grade_class`` on copies of the demo
+* kit, jobs 1 and jobs N: ``grading.grade_class`` on copies of the demo
   class (real ``nbgrader autograde`` of the five notebooks, hidden tests and all);
 * kit without the sandbox, jobs 1: the same with ``CONVKIT_SANDBOX=off``
   (student code runs with the grader's rights), for the sandbox's cost;
@@ -21,10 +21,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import classroom
-from autograder.course import hand_in, make_course
-from autograder.demo_class import submissions
-from autograder.release import ASSIGNMENT, ROOT, nbgrader
+from autograder.classroom import grading
+from autograder.course.demo_class import submissions
+from autograder.course.nbgrader_course import hand_in, make_course
+from autograder.course.release import ASSIGNMENT, ROOT, nbgrader
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -68,7 +68,7 @@ def seconds_per_submission_kit(course, students, jobs, sandboxed=True):
         os.environ.update(CONVKIT_SANDBOX="off", CONVKIT_UNSAFE="1")
     try:
         start = time.perf_counter()
-        outcomes = classroom.grade_class(course, jobs=jobs)
+        outcomes = grading.grade_class(course, jobs=jobs)
         assert all(o.ok for o in outcomes), outcomes
         return (time.perf_counter() - start) / students
     finally:

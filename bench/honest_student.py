@@ -9,8 +9,8 @@ import os
 import time
 from pathlib import Path
 
-from autograder.grade import grade
-from autograder.parts import PARTS
+from autograder.engine.grade import grade
+from autograder.spec.parts import PARTS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from autograder import sandbox
+from autograder.sandbox import bubblewrap
 
-if sandbox.bubblewrap() is None:
+if bubblewrap.bubblewrap() is None:
     os.environ.setdefault("CONVKIT_UNSAFE", "1")
 
 

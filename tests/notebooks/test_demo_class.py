@@ -2,11 +2,11 @@
 per-part grades, read from nbgrader's gradebook."""
 import pytest
 
-from autograder import classroom
-from autograder.course import hand_in
-from autograder.demo_class import CLASS, submissions
-from autograder.grade import grade
-from autograder.parts import NOTEBOOK_PARTS, PARTS
+from autograder.classroom import grading
+from autograder.course.demo_class import CLASS, submissions
+from autograder.course.nbgrader_course import hand_in
+from autograder.engine.grade import grade
+from autograder.spec.parts import NOTEBOOK_PARTS, PARTS
 from manifest import BUGS
 
 pytestmark = pytest.mark.slow
@@ -31,9 +31,9 @@ def test_demo_class_grades_through_nbgrader(course, monkeypatch):
     monkeypatch.setenv("CONVKIT_SEED", str(SEED))
     for student, files in submissions(course / "assignments" / "conv_backprop").items():
         hand_in(course, student, files)
-    outcomes = classroom.grade_class(course, jobs=2, only=list(CLASS))
+    outcomes = grading.grade_class(course, jobs=2, only=list(CLASS))
     assert all(o.ok and not o.notes for o in outcomes), outcomes
-    table = classroom.part_scores(course)
+    table = grading.part_scores(course)
     for student, choices in CLASS.items():
         wrong = _parts_with_bugs(choices)
         for key, part in PARTS.items():

@@ -16,14 +16,14 @@ import nbformat
 import pytest
 
 import hostile
-from autograder import sandbox
-from autograder.course import cell_scores, hand_in, make_course
-from autograder.demo_class import student_notebook
-from autograder.release import ASSIGNMENT, nbgrader
+from autograder.course.demo_class import student_notebook
+from autograder.course.nbgrader_course import cell_scores, hand_in, make_course
+from autograder.course.release import ASSIGNMENT, nbgrader
+from autograder.sandbox import bubblewrap
 from conftest import RELEASE, ROOT
 
 pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(sandbox.bubblewrap() is None, reason="bubblewrap is not installed")]
+              pytest.mark.skipif(bubblewrap.bubblewrap() is None, reason="bubblewrap is not installed")]
 NAME = "02_conv2d.ipynb"
 HONEST_GRADES = {"test-2d-forward": 4.5, "test-2d-dx": 4.5, "test-2d-dw": 4.5, "test-2d-db": 1.5}
 HOSTILE_GRADES = {"test-2d-forward": 4.5, "test-2d-dx": 0.0, "test-2d-dw": 0.0, "test-2d-db": 0.0}

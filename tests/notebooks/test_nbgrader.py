@@ -8,9 +8,9 @@ import sys
 import nbformat
 import pytest
 
-from autograder.course import autograde, cell_scores, hand_in
-from autograder.demo_class import student_notebook
-from autograder.parts import NOTEBOOK_PARTS
+from autograder.course.demo_class import student_notebook
+from autograder.course.nbgrader_course import autograde, cell_scores, hand_in
+from autograder.spec.parts import NOTEBOOK_PARTS
 from conftest import ROOT, SOURCE
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.parts import NOTEBOOK_PARTS
+from autograder.spec.parts import NOTEBOOK_PARTS
 from conftest import RELEASE, ROOT
 
 NOTEBOOKS = sorted(NOTEBOOK_PARTS)

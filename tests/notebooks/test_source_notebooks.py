@@ -5,7 +5,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.parts import NOTEBOOK_PARTS, OUTPUT_WEIGHTS, PARTS, api_functions
+from autograder.spec.parts import NOTEBOOK_PARTS, OUTPUT_WEIGHTS, PARTS, api_functions
 from conftest import SOURCE
 
 NOTEBOOKS = sorted(NOTEBOOK_PARTS)

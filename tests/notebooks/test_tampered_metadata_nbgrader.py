@@ -12,10 +12,10 @@ import nbformat
 import pytest
 
 import tampering
-from autograder import cell_metadata
-from autograder.course import cell_scores, hand_in
-from autograder.demo_class import student_notebook
-from autograder.release import ASSIGNMENT, nbgrader
+from autograder.course.demo_class import student_notebook
+from autograder.course.nbgrader_course import cell_scores, hand_in
+from autograder.course.release import ASSIGNMENT, nbgrader
+from autograder.pipeline import cell_metadata
 
 pytestmark = pytest.mark.slow
 NAME = "02_conv2d.ipynb"

@@ -2,8 +2,8 @@
 import nbformat
 import pytest
 
-from autograder.parts import NOTEBOOK_PARTS
-from autograder.release import worked_solution
+from autograder.course.release import worked_solution
+from autograder.spec.parts import NOTEBOOK_PARTS
 from conftest import ROOT, SOURCE
 
 WORKED = ROOT / "solutions" / "conv_backprop"

@@ -22,7 +22,7 @@ CASES = {
         from solutions.vectorized import conv2d_backward as reference
         return reference(dy, x, w, stride, pad)"""), "ModuleNotFoundError"),
     "imports the grader": (_backward("""
-        import autograder.misconceptions
+        import autograder.engine.misconceptions
         return honest_backward(dy, x, w, stride, pad)"""), "ModuleNotFoundError"),
     "reads the reference file": (_backward("""
         exec(open("{root}/solutions/loops.py").read())

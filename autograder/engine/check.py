@@ -1,0 +1,346 @@
+"""Grade one part: make the calls, compare with the reference, explain mistakes.
+
+Points per output (forward, dx, dw, db; see :data:`parts.OUTPUT_WEIGHTS`),
+each earned case by case, so a student with one wrong gradient keeps the
+rest, and a gradient that is right for stride 1 only keeps that share.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograder.engine import compare
+from autograder.engine import misconceptions
+from autograder.engine.source import load_notes
+from autograder.sandbox.runner import run_calls
+from autograder.spec.cases import make_cases, only_values, what_sets_apart
+from autograder.spec.parts import OUTPUT_WEIGHTS, OUTPUTS
+from solutions.vectorized import conv_backward, conv_forward
+
+# Why a condition can matter, said once after what the failing cases share
+# (the names are those of cases.Case.conditions; "only pad" and "only stride"
+# go with cases.only_values).
+HINTS = {
+    "N > 1": "check that every sample is handled and that dW and db add up over the batch",
+    "N = 1": "check that a batch of one sample keeps its axis (no squeeze)",
+    "C != F": "check which axis is C (input channels) and which is F (filters)",
+    "C = F > 1": "check the sum over input channels",
+    "C > 1": "check the sum over input channels",
+    "C = 1": "check that a single input channel keeps its axis",
+    "F > 1": "check that every filter is used and has its own output, dW and db",
+    "F = 1": "check that a single filter keeps its axis",
+    "H != W": "check that rows go with H and KH, columns with W and KW",
+    "KH != KW": "check that rows go with KH and columns with KW",
+    "pad > 0": "check how the input is padded and how the padding is stripped from dx",
+    "pad = 0": "a slice like [pad:-pad] selects nothing when pad is 0: use [pad:pad+H, pad:pad+W]",
+    "pad > 1": "check that the padding comes from the pad argument, not a fixed 1",
+    "stride > 1": "output (i, j) goes with the window that starts at (i*stride, j*stride)",
+    "a stride that does not divide in + 2*pad - k": "the last rows or columns are covered by no window: their gradient is 0",
+    "a 1x1 kernel": "check the window bounds",
+    "a kernel as large as the padded input": "the output has a single position: check the loop bounds",
+    "overlapping windows": "an input pixel inside several windows gets the sum of their gradients (+=, not =)",
+    "only pad": "take the padding from the pad argument, not a fixed number",
+    "only stride": "take the stride from the stride argument, not a fixed number",
+}
+
+
+def hundredths(points):
+    """Points as a whole number of hundredths: the one rounding of every grade.
+
+    Each output's points are rounded here once; a part's score and the
+    report's total are sums of those, so the points of a part's nbgrader
+    cells add up to the part's score in the CLI report.
+    """
+    return round(points * 100)
+
+
+@dataclass
+class PartResult:
+    """What grading one part found: the points, per output and in all, and the feedback lines.
+
+    ``score`` is kept in whole hundredths: for the graded layers it is the
+    sum of :meth:`points_for` over the outputs; the cnn part sets it from the
+    accuracy, and it is rounded as it is set.
+    """
+    key: str
+    score: float                                    # whole hundredths (see __setattr__)
+    max_score: float
+    tagged: list = field(default_factory=list)      # (outputs the line is about, line)
+    outputs: dict = field(default_factory=dict)     # output -> fraction earned
+    named: dict = field(default_factory=dict)       # output -> misconception id found
+    broken: set = field(default_factory=set)        # functions missing or not written
+
+    def __setattr__(self, name, value):
+        # The cnn part and grade.py set the score directly: rounding it as it
+        # is set keeps a single rounding for every path.
+        if name == "score":
+            value = hundredths(value) / 100
+        super().__setattr__(name, value)
+
+    def say(self, outputs, line):
+        """Add a feedback line about ``outputs``; a line said again only gains outputs."""
+        for k, (said_outputs, said) in enumerate(self.tagged):
+            if said == line:
+                self.tagged[k] = (tuple(said_outputs) + tuple(o for o in outputs if o not in said_outputs), line)
+                return
+        self.tagged.append((tuple(outputs), line))
+
+    @property
+    def feedback(self):
+        return [line for _, line in self.tagged]
+
+    def feedback_for(self, output):
+        """The lines of one output's cell (nbgrader shows one cell per output, in the order of OUTPUTS).
+
+        A line about several outputs appears under the first of them only;
+        the cells of the others point to it, so that no cell repeats a line
+        and no cell that lost points for it stands without a word.
+        """
+        lines = [line for outputs, line in self.tagged if tuple(outputs[:1]) == (output,)]
+        above = list(dict.fromkeys(outputs[0] for outputs, _ in self.tagged if output in outputs[1:]))
+        if above:
+            cells = f"{_and(above)} cell{'s' if len(above) > 1 else ''}"
+            lines.append(f"(More on this output in the feedback of the {cells} above.)")
+        return lines
+
+    def points_for(self, output):
+        """Points earned by one output (forward, dx, dw, db; "accuracy" for the cnn part).
+
+        Rounded to whole hundredths by :func:`hundredths`, the one rounding of
+        the grades; a plain float.
+        """
+        if output == "accuracy":
+            return self.score
+        return hundredths(self.max_score * OUTPUT_WEIGHTS[output] * self.outputs.get(output, 0.0)) / 100
+
+    def as_report(self):
+        """The part's entry in the JSON grade report."""
+        return {"score": self.score, "max_score": self.max_score, "feedback": self.feedback}
+
+
+def _and(words):
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _passes(verdict):
+    """Does a case earn credit? (float32 answers earn half.)"""
+    return verdict.status in ("right", "float32")
+
+
+def _label(output):
+    return "The forward output" if output == "forward" else output
+
+
+def _calls(part, cases):
+    """The inputs, the forward calls and the backward calls (one of each per case)."""
+    inputs, forward_calls, backward_calls = {}, [], []
+    for case in cases:
+        k = case.index
+        inputs.update({f"x{k}": part.native("x", case.x), f"w{k}": part.native("w", case.w),
+                       f"b{k}": np.asarray(part.native("b", case.b)), f"dy{k}": part.native("x", case.dy)})
+        # stride and pad go by position, as the API orders them, so a student
+        # who named them s and p is still graded.
+        conv = [case.stride, case.pad] if part.conv_args else []
+        scalars = [f"b{k}"] if part.scalar_bias else []
+        forward_calls.append({"function": part.forward, "args": [f"x{k}", f"w{k}", f"b{k}"],
+                              "conv_args": conv, "scalars": scalars, "returns": 1})
+        backward_calls.append({"function": part.backward, "args": [f"dy{k}", f"x{k}", f"w{k}"],
+                               "conv_args": conv, "returns": 3})
+    return inputs, forward_calls, backward_calls
+
+
+def _reference(part, case):
+    forward = conv_forward(case.x, case.w, case.b, case.stride, case.pad)
+    dx, dw, db = conv_backward(case.dy, case.x, case.w, case.stride, case.pad)
+    general = {"forward": forward, "dx": dx, "dw": dw, "db": db}
+    return {name: np.asarray(part.native("x" if name == "forward" else name, value), dtype=np.float64)
+            for name, value in general.items()}
+
+
+def _function_problems(part, calls, results, load_problems, source_problems):
+    """One line per function that is missing, unfinished, raising or crashing: ([(outputs, line)], broken)."""
+    lines, broken = [], set()
+    for name in part.functions:
+        outputs = part.outputs_of(name)
+        mine = [r for call, r in zip(calls, results) if call["function"] == name]
+        if name in source_problems:
+            lines.append((outputs, f"{name}: {source_problems[name]}."))
+            broken.add(name)
+        elif all(r.status == "missing" for r in mine):
+            extra = "".join(f" ({label}: {why})" for label, why in load_problems.items())
+            lines.append((outputs, f"{name} is not defined{extra}."))
+            broken.add(name)
+        elif all(r.not_implemented for r in mine):
+            lines.append((outputs, f"{name} is not written yet: it raises NotImplementedError."))
+            broken.add(name)
+        else:
+            seen = set()
+            for r in mine:
+                if r.status in ("error", "timeout", "crash") and r.status not in seen:
+                    seen.add(r.status)
+                    verb = "raised " if r.status == "error" else ""
+                    lines.append((outputs, f"{name} {verb}{r.error} for {r.case_text}."))
+    return lines, broken
+
+
+def _mutations(calls, results, inputs):
+    """Functions that changed an argument in place: {function: argument name}."""
+    changed = {}
+    for call, result in zip(calls, results):
+        names = ("x", "w", "b") if call["returns"] == 1 else ("dy", "x", "w")
+        for index, key in enumerate(call["args"]):
+            after = result.arrays.get(f"after{index}")
+            if after is not None and not (after.shape == inputs[key].shape and
+                                          np.array_equal(after, inputs[key], equal_nan=True)):
+                changed.setdefault(call["function"], names[index])
+    return changed
+
+
+def _explain_values(part, output, cases, verdicts, answers):
+    """A line about wrong values: (line, misconception id or None).
+
+    A misconception is named only when it gives the student's answer in
+    every wrong case and in every passing case it applies to.
+    """
+    native = "x" if output == "forward" else output
+    wrong = [i for i, v in enumerate(verdicts) if v.status == "wrong"]
+    passing = [i for i, v in enumerate(verdicts) if _passes(v)]
+    for idea in misconceptions.CATALOGUE:
+        if idea.output != output or not all(idea.applies(cases[i]) for i in wrong):
+            continue
+        checked = wrong + [i for i in passing if idea.applies(cases[i])]
+        if all(compare.same(answers[i], part.native(native, idea.compute(cases[i]))) for i in checked):
+            first = cases[wrong[0]]
+            return idea.message.format(stride=first.stride, case=part.describe(first)), idea.id
+    smallest = min(wrong, key=lambda i: cases[i].size)
+    where = f"{part.describe(cases[smallest])}: max relative error {verdicts[smallest].error:.2g}"
+    if len(wrong) == len(cases):
+        return f"{_label(output)} is wrong in every case (the smallest: {where}).", None
+    return f"{_label(output)} has wrong values in {len(wrong)} of {len(cases)} cases (the smallest: {where}).", None
+
+
+def _what_failing_cases_share(part, cases, failing, outputs, single):
+    """What the cases ``failing`` share, ``outputs`` failing in exactly those: (sentences, hints)."""
+    of = "" if single else f" of {_and(outputs)}"
+    many = len(failing) > 1
+    apart = what_sets_apart(cases, failing, part.lead)
+    sentences, hints = [], []
+    if apart:
+        also = f" (equivalently here: {' or '.join(apart[1:3])})" if len(apart) > 1 else ""
+        sentences.append(f"The {len(failing)} failing cases{of} are exactly those with {apart[0]}{also}." if many
+                         else f"The one failing case{of} is the only case with {apart[0]}{also}.")
+        hints += [HINTS[condition] for condition in apart[0].split(" and ") if condition in HINTS]
+    for name, value in only_values(cases, failing):
+        if any(condition.startswith(name) for pair in apart for condition in pair.split(" and ")):
+            continue  # "exactly those with pad > 0" says it already
+        others = " or ".join(str(v) for v in sorted({getattr(cases[i], name) for i in failing}))
+        who = "It works" if single else f"{_and(outputs)} work{'s' if len(outputs) == 1 else ''}"
+        sentences.append(f"{who} only for {name} = {value}: the failing case{'s' if many else ''}{of} "
+                         f"ha{'ve' if many else 's'} {name} {others}.")
+        hints.append(HINTS[f"only {name}"])
+    if not sentences:
+        listed = "; ".join(part.describe(cases[i]) for i in sorted(failing)[:3])
+        more = f"; and {len(failing) - 3} more" if len(failing) > 3 else ""
+        sentences.append(f"No feature of the cases sets the failing case{'s' if many else ''}{of} apart from "
+                         f"the passing ones; {'they are' if many else 'it is'}: {listed}{more}.")
+    return sentences, hints
+
+
+def _partial_credit(part, function, cases, verdicts):
+    """For a function that earns part of its points, (outputs, line): how many cases each output
+    passes and what the failing ones share. None when it earns all or nothing."""
+    outputs = part.outputs_of(function)
+    failing = {output: frozenset(i for i, v in enumerate(verdicts[output]) if not _passes(v))
+               for output in outputs}
+    n = len(cases)
+    if not any(failing.values()) or all(len(failed) == n for failed in failing.values()):
+        return None
+    single = len(outputs) == 1
+    if single:
+        sentences = [f"{function} passes {n - len(failing[outputs[0]])} of {n} cases."]
+    else:
+        counts = [f"{outputs[0]} passes {n - len(failing[outputs[0]])} of {n} cases"]
+        counts += [f"{output} {n - len(failing[output])} of {n}" for output in outputs[1:]]
+        sentences = [f"{function}: {', '.join(counts)}."]
+    groups = {}  # failing cases -> the outputs that fail in exactly those
+    for output in outputs:
+        if 0 < len(failing[output]) < n:
+            groups.setdefault(failing[output], []).append(output)
+    hints = []
+    for failed, group in groups.items():
+        shared, why = _what_failing_cases_share(part, cases, failed, group, single)
+        sentences += shared
+        hints += why
+    if hints:
+        sentences.append("Hint: " + "; ".join(dict.fromkeys(hints)) + ".")
+    return [output for output in outputs if failing[output]], " ".join(sentences)
+
+
+def check_part(part, source, seed, timeout):
+    """Grade ``part`` of the student's ``source``; returns a :class:`PartResult`."""
+    cases = make_cases(part.key, seed)
+    inputs, forward_calls, backward_calls = _calls(part, cases)
+    # One child loads the student's code once for both functions; each
+    # function keeps its own time budget, so a hanging backward costs nothing
+    # of the forward's grade, and the other way round.
+    calls = forward_calls + backward_calls
+    results, load_problems = run_calls(source, inputs, calls, timeout)
+    forward_results, backward_results = results[:len(cases)], results[len(cases):]
+    for index, result in enumerate(results):
+        result.case_text = part.describe(cases[index % len(cases)])
+    problems, broken = _function_problems(part, calls, results, load_problems, source.problems)
+    problems = [(OUTPUTS[:1], line) for line in load_notes(source, load_problems)] + problems
+    mutated = _mutations(calls, results, inputs)
+    references = [_reference(part, case) for case in cases]
+
+    result = PartResult(part.key, 0.0, part.points, problems, broken=broken)
+    verdicts = {}  # output -> a Verdict per case
+    single_outputs, single_errors = [], []
+    for function in part.functions:
+        function_results = forward_results if function == part.forward else backward_results
+        for output in part.outputs_of(function):
+            slot = "out0" if output == "forward" else f"out{('dx', 'dw', 'db').index(output)}"
+            answers = [r.arrays.get(slot) if r.status == "ok" else None for r in function_results]
+            verdicts[output] = [compare.Verdict("error", float("inf")) if answer is None
+                                else compare.judge(answer, reference[output])
+                                for answer, reference in zip(answers, references)]
+            fraction = sum(1.0 if v.status == "right" else compare.FLOAT32_CREDIT if v.status == "float32"
+                           else 0.0 for v in verdicts[output]) / len(cases)
+            if function in mutated:
+                fraction *= 0.5
+            result.outputs[output] = fraction
+            if function in broken:
+                continue
+            statuses = {v.status for v in verdicts[output]}
+            if "shape" in statuses:
+                # The shape of every case that came back: the student's where it is wrong, the right one elsewhere.
+                shapes = [None if answer is None else np.shape(answer) if v.status == "shape"
+                          else np.shape(reference[output])
+                          for answer, v, reference in zip(answers, verdicts[output], references)]
+                line, named = (misconceptions.explain_forward_shape(part, cases, shapes) if output == "forward"
+                               else misconceptions.explain_gradient_shape(part, output, cases, shapes))
+                result.say([output], line)
+                if named:
+                    result.named[output] = named
+            if "wrong" in statuses:
+                line, named = _explain_values(part, output, cases, verdicts[output], answers)
+                result.say([output], line)
+                if named:
+                    result.named[output] = named
+            if "float32" in statuses:
+                single_outputs.append(output)
+                single_errors += [v.error for v in verdicts[output] if v.status == "float32"]
+        if function not in broken:
+            summary = _partial_credit(part, function, cases, verdicts)
+            if summary:
+                result.say(*summary)
+    # A sum of whole hundredths: the part's score is exactly the sum of its outputs' points.
+    result.score = sum(result.points_for(output) for output in OUTPUTS)
+    if single_outputs:
+        result.say(single_outputs,
+            f"{_and(single_outputs)} agree{'s' if len(single_outputs) == 1 else ''} with the reference only "
+            f"to single precision (relative error up to {max(single_errors):.1e}), so those cases earn half "
+            f"credit. Compute in float64 (no float32 arrays or casts): float32 is too coarse for gradient checks.")
+    for function, argument in mutated.items():
+        result.say(part.outputs_of(function), f"{function} changes its argument {argument} in place: its outputs earn half "
+                        f"credit. Work on a copy (e.g. x = x.copy(), or np.pad, which returns a new array).")
+    return result

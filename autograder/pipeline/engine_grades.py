@@ -1,0 +1,150 @@
+"""nbgrader preprocessors that make ``nbgrader autograde`` grade with the kit's engine.
+
+``nbgrader_config.py`` puts them into nbgrader's autograde pipeline:
+
+* :class:`SafeExecute` runs the notebook as nbgrader's ``Execute`` does, in
+  the sandboxed kernel (:mod:`autograder.sandbox.kernel`), but a kernel that
+  dies or hangs costs only the cells that did not run: the notebook keeps the
+  outputs it has and the pipeline goes on.
+* :class:`EngineGrades` grades the notebook's code with the engine, outside
+  the kernel (each part in its own sandboxed child, like ``python -m
+  autograder grade``), and writes each hidden test cell's output: the
+  feedback lines and the points. Whatever the kernel printed there is
+  replaced, so patching ``earned``, printing a number, raising
+  ``SystemExit`` or killing the kernel earns nothing. ``SaveAutoGrades`` then
+  reads these outputs as usual.
+
+Before these, :class:`autograder.pipeline.cell_metadata.RestoreCellMetadata` makes the
+cells' nbgrader metadata the release's and puts back deleted test cells.
+
+``python -m autograder grade-class`` grades with the engine before nbgrader
+runs (several students at a time) and names the results in
+``CONVKIT_PRECOMPUTED``; :class:`EngineGrades` then uses them instead of
+grading again.
+"""
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors.execute import UnresponsiveKernelError
+
+from autograder.engine.grade import grade
+from autograder.pipeline import cell_metadata
+from autograder.sandbox import bubblewrap
+from autograder.spec.parts import NOTEBOOK_PARTS, OUTPUTS
+from convkit import tiny_cnn
+
+
+def outputs_of(key):
+    """The graded outputs of a part, each with its own hidden test cell ``test-{key}-{output}``."""
+    return ("accuracy",) if key == "cnn" else OUTPUTS
+
+
+def results_entry(result, output):
+    """What a hidden cell shows for one output: its points and feedback lines."""
+    feedback = result.feedback_for(output)
+    if output == "accuracy" and not feedback and "accuracy" in result.outputs:
+        # Notebook 05 skips its own training under autograde: say what the grader's run reached.
+        feedback = [f"The tiny CNN trained with your layer reaches {result.outputs['accuracy']:.1%} "
+                    f"held-out accuracy (full marks from {tiny_cnn.PASS_ACCURACY:.0%})."]
+    return {"points": result.points_for(output), "feedback": feedback}
+
+
+def grade_notebook(notebook, name, seed=None):
+    """Grade the parts of one notebook (a NotebookNode named ``name``): ``{part: {output: entry}}``."""
+    with tempfile.TemporaryDirectory(prefix="convkit-notebook-") as folder:
+        path = Path(folder) / name
+        nbformat.write(notebook, str(path))
+        _, results = grade(path, seed=seed, parts=NOTEBOOK_PARTS[name])
+    return {key: {output: results_entry(results[key], output) for output in outputs_of(key)}
+            for key in NOTEBOOK_PARTS[name]}
+
+
+class SafeExecute(Execute):
+    """nbgrader's Execute, except that a dead or unresponsive kernel ends the run, not the grading;
+    a cell that times out ends only itself; and a cell's output is capped
+    (``CONVKIT_CELL_OUTPUT_KB``, default 1024), so that endless printing cannot fill the grader's memory."""
+
+    def preprocess_cell(self, cell, resources, index):
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except CellTimeoutError as error:  # e.g. output that never stops: this cell ends, the next runs
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename="CellTimeoutError", evalue=str(error).splitlines()[0], traceback=[]))
+            return cell, self.resources
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = len(str(msg.get("content", "")))
+        used = self._output_used.get(cell_index, 0)
+        self._output_used[cell_index] = used + size
+        limit = int(os.environ.get("CONVKIT_CELL_OUTPUT_KB", 1024)) * 1024
+        if used + size <= limit:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= limit:
+            outs.append(nbformat.v4.new_output(
+                "stream", name="stdout", text=f"\n[convkit: this cell printed more than {limit // 1024} kB; "
+                                              "the rest of its output was dropped]\n"))
+        return None
+
+    def preprocess(self, nb, resources=None, km=None):
+        bubblewrap.check()
+        self._output_used = {}
+        try:
+            return super().preprocess(nb, resources, km)
+        except (DeadKernelError, UnresponsiveKernelError, RuntimeError) as error:
+            self.log.warning("The kernel stopped while running %s: %s", resources.get("unique_key"), error)
+            nb.cells.append(nbformat.v4.new_markdown_cell(
+                "**convkit:** the kernel stopped here (it crashed, was killed by a limit or ran out "
+                "of time); the cells below this point did not run. Grades come from the grader, "
+                "which ran your functions separately."))
+            return nb, resources
+
+
+class EngineGrades(NbGraderPreprocessor):
+    """Write the engine's feedback and points into every hidden test cell (and put back deleted ones)."""
+
+    def preprocess(self, nb, resources):
+        name = resources["unique_key"] + ".ipynb"
+        if name not in NOTEBOOK_PARTS:
+            return nb, resources
+        entries = self._entries(nb, name)
+        cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in nb.cells
+                 if cell.cell_type == "code"}
+        for key, by_output in entries.items():
+            for output, entry in by_output.items():
+                grade_id = f"test-{key}-{output}"
+                cell = cells.get(grade_id) or self._put_back(nb, grade_id, resources)
+                cell.outputs = _outputs(entry)
+        return nb, resources
+
+    def _entries(self, nb, name):
+        precomputed = os.environ.get("CONVKIT_PRECOMPUTED")
+        if precomputed:
+            with open(precomputed) as handle:
+                return json.load(handle)[name]
+        return grade_notebook(nb, name, os.environ.get("CONVKIT_SEED"))
+
+    @staticmethod
+    def _put_back(nb, grade_id, resources):
+        """A hidden test cell that is missing: put back by the course's cell metadata rule.
+
+        The sanitize step RestoreCellMetadata has put back deleted test cells
+        already; this serves a pipeline configured without it.
+        """
+        info = resources["nbgrader"]
+        cell_metadata.put_back(nb, cell_metadata.gradebook_cells(info["db_url"], info["notebook"], info["assignment"]))
+        return next(cell for cell in nb.cells if cell_metadata.grade_id(cell) == grade_id)
+
+
+def _outputs(entry):
+    outputs = []
+    if entry["feedback"]:
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text="\n".join(entry["feedback"]) + "\n"))
+    # A plain float: nbgrader reads the cell's text/plain result as the score.
+    outputs.append(nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(entry["points"]))},
+                                          execution_count=None))
+    return outputs

@@ -1,0 +1,200 @@
+"""Run a student's code where it can do no harm: bubblewrap plus resource limits.
+
+Inside the sandbox the child sees the Python installation (read-only), the
+kit's student helpers ``convkit`` (read-only), the submission's folder
+(read-only, for the student's own imports) and its job folder (the only
+place it may write). It does not see ``solutions/``, ``source/``, the
+grading engine, the gradebook, other submissions or the network: none of
+them is mounted, and every namespace is unshared.
+
+Limits, each settable from the environment:
+
+* ``CONVKIT_MEMORY_MB`` (default 4096): address space per child;
+* ``CONVKIT_MAX_PROCESSES`` (default 64): processes and threads per child,
+  through a pids cgroup where the machine lets us create one;
+* ``CONVKIT_OUTPUT_MB`` (default 64): the largest file the child may write
+  (what it prints goes nowhere);
+* ``CONVKIT_CELL_SECONDS`` (default 20) and ``CONVKIT_LOAD_SECONDS``
+  (default 60): one notebook cell, and all of the student's code, while a
+  child loads it;
+* CPU seconds: the loading and the part's time limit, enforced twice (wall
+  clock by the parent, CPU time by RLIMIT_CPU);
+* ``CONVKIT_NOTEBOOK_SECONDS`` (default 900): the same for a whole notebook's
+  kernel under ``nbgrader autograde`` (:mod:`autograder.sandbox.kernel`).
+
+``nbgrader_config.py`` sets these for a course; the environment overrides it.
+
+Where bubblewrap is missing or does not work, grading stops and says so,
+unless the instructor opts in to unsafe grading (``--unsafe`` or
+``CONVKIT_UNSAFE=1``).
+"""
+import functools
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+KIT = Path(__file__).resolve().parents[2]   # the repository: convkit/ is mounted from it
+CHILD = Path(__file__).resolve().with_name("child.py")
+PIDS_ROOT = Path("/sys/fs/cgroup/pids")
+SUBMISSION = "/submission"   # where a grader child sees the submission's folder
+
+
+UNAVAILABLE = (
+    "bubblewrap (bwrap) is not available or does not work here, so student code cannot be "
+    "sandboxed. Install it (Debian/Ubuntu: apt-get install bubblewrap), or, on a machine you "
+    "can afford to lose, grade without a sandbox with --unsafe (CONVKIT_UNSAFE=1).")
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+def _limit(name, default):
+    return int(os.environ.get(name, default))
+
+
+def unsafe_allowed():
+    return os.environ.get("CONVKIT_UNSAFE") == "1"
+
+
+def bubblewrap():
+    """The path of a working ``bwrap``, or None (also when ``CONVKIT_SANDBOX=off``, for benchmarks)."""
+    return None if os.environ.get("CONVKIT_SANDBOX") == "off" else _working_bwrap()
+
+
+@functools.lru_cache(maxsize=1)
+def _working_bwrap():
+    path = shutil.which("bwrap")
+    if not path:
+        return None
+    probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
+                           capture_output=True)
+    return path if probe.returncode == 0 else None
+
+
+def check():
+    """Raise :class:`SandboxUnavailable` unless student code can be sandboxed or the instructor opted out."""
+    if bubblewrap() is None and not unsafe_allowed():
+        raise SandboxUnavailable(UNAVAILABLE)
+
+
+def output_bytes():
+    """The largest file student code may write (and the size of a kernel's scratch space)."""
+    return _limit("CONVKIT_OUTPUT_MB", 64) * 1024 ** 2
+
+
+def notebook_seconds():
+    """Wall-clock and CPU budget of one notebook's kernel under ``nbgrader autograde``."""
+    return float(_limit("CONVKIT_NOTEBOOK_SECONDS", 900))
+
+
+def cell_seconds():
+    """Time for one notebook cell (or a whole .py file) while the grader loads the student's code."""
+    return float(_limit("CONVKIT_CELL_SECONDS", 20))
+
+
+def load_seconds():
+    """Time for loading all of the student's code in one grader child, before its calls."""
+    return float(_limit("CONVKIT_LOAD_SECONDS", 60))
+
+
+def submission_folder(source_dir):
+    """Where the child sees the submission's folder."""
+    return SUBMISSION if bubblewrap() is not None else str(Path(source_dir).resolve())
+
+
+def _python_roots():
+    """Folders the interpreter and its libraries live in, to mount read-only."""
+    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent.parent}
+    return sorted(str(root) for root in roots)
+
+
+def base_argv():
+    """bubblewrap with every namespace unshared and the system and Python read-only; nothing else mounted."""
+    argv = [bubblewrap(), "--unshare-all", "--die-with-parent", "--new-session",
+            "--proc", "/proc", "--dev", "/dev"]
+    for system in ("/usr", "/bin", "/lib", "/lib64", "/etc/alternatives", "/etc/ld.so.cache",
+                   "/etc/fonts"):
+        argv += ["--ro-bind-try", system, system]
+    for root in _python_roots():
+        argv += ["--ro-bind", root, root]
+    return argv
+
+
+def command(job_dir, source_dir):
+    """The argv and extra environment that run ``child.py`` on ``job_dir``, sandboxed when possible."""
+    job_dir, source_dir = Path(job_dir).resolve(), Path(source_dir).resolve()
+    if bubblewrap() is None:
+        return [sys.executable, str(CHILD), str(job_dir)], {"PYTHONPATH": os.pathsep.join([str(KIT), str(source_dir)])}
+    argv = base_argv() + [
+        "--ro-bind", str(KIT / "convkit"), "/sandbox/lib/convkit",
+        # The held-out labels are in the digits file: the child gets its data from the grader.
+        "--ro-bind", "/dev/null", "/sandbox/lib/convkit/digits.npz",
+        "--ro-bind", str(CHILD), "/sandbox/child.py",
+        "--ro-bind", str(source_dir), SUBMISSION,
+        "--bind", str(job_dir), "/job",
+        # Everything but /job is read-only, /tmp included (the kit may live under /tmp).
+        "--remount-ro", "/", "--chdir", "/job", "--setenv", "HOME", "/job", "--setenv", "TMPDIR", "/job",
+        sys.executable, "/sandbox/child.py", "/job"]
+    return argv, {"PYTHONPATH": f"/sandbox/lib:{SUBMISSION}"}
+
+
+class ProcessGroup:
+    """A pids cgroup that caps how many processes one child may have (best effort)."""
+
+    def __init__(self):
+        self.path = None
+        try:
+            path = PIDS_ROOT / f"convkit-{uuid.uuid4().hex[:12]}"
+            path.mkdir()
+            (path / "pids.max").write_text(str(_limit("CONVKIT_MAX_PROCESSES", 64)))
+            self.path = path
+        except OSError:
+            self.path = None
+
+    def enter(self):
+        """Called in the child before exec: join the cgroup."""
+        if self.path is not None:
+            try:
+                (self.path / "cgroup.procs").write_text(str(os.getpid()))
+            except OSError:  # best effort: the PID namespace and the kill at the end still hold
+                pass
+
+    def kill_and_remove(self):
+        if self.path is None:
+            return
+        for _ in range(50):
+            try:
+                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+            except OSError:
+                break
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+        try:
+            self.path.rmdir()
+        except OSError:
+            pass
+
+
+def limits(cpu_seconds, group):
+    """The preexec function: resource limits, then the cgroup."""
+    memory = _limit("CONVKIT_MEMORY_MB", 4096) * 1024 ** 2
+    output = output_bytes()
+
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        cpu = max(1, int(cpu_seconds) + 2)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        group.enter()
+    return apply
