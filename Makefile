@@ -8,12 +8,13 @@ STAMP := $(VENV)/.installed
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# The pinned packages, then the kit itself in editable mode (the last line of
+	# requirements.txt): autograder, convkit and solutions import from any folder.
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	# Make the kit's packages importable from any folder (Jupyter kernels run in
-	# the notebook's folder) without building anything: a .pth file.
-	echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/convkit-repo.pth"
+	# A venv made before the kit was a project put the whole repository on the path.
+	rm -f "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/convkit-repo.pth"
 	touch $(STAMP)
 
 test: $(STAMP)
