@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo release solutions bench venv clean
+.PHONY: test test-fast demo release solutions bench venv clean
 
 venv: $(STAMP)
 
@@ -19,6 +19,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# A quick check while working: the tests not marked slow (about a minute).
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
 
 demo: $(STAMP)
 	$(PY) -m autograder demo
