@@ -13,7 +13,7 @@ import numpy as np
 
 from autograder.engine.check import PartResult
 from autograder.engine.source import AST_LOCK
-from autograder.sandbox.runner import run_cnn
+from autograder.sandbox.runner import run_training
 from convkit import tiny_cnn
 from convkit.digits import load_digits
 from solutions.vectorized import conv_backward, conv_forward
@@ -70,7 +70,7 @@ def check_cnn(part, source, timeout, batch=None):
     x_train, y_train, x_test, y_test = digits()
     # The child gets the training digits and the held-out images, never their labels.
     data = {"x_train": x_train, "y_train": y_train, "x_test": x_test}
-    record, arrays = run_cnn(source, part.forward, part.backward, TRAINING, data, timeout)
+    record, arrays = run_training(source, part.forward, part.backward, TRAINING, data, timeout)
     notes = [str(note) for note in record.get("notes", [])][:3]
     if record.get("status") != "ok":
         result.say(["accuracy"], f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}."

@@ -252,7 +252,7 @@ def _guarded_layer(names, forward, backward, labels, notes):
     return guarded_forward, guarded_backward
 
 
-def run_cnn(job, module, inputs, results, labels, tiny_cnn):
+def train_and_predict(job, module, inputs, results, labels, tiny_cnn):
     """Train the tiny CNN on the training digits given; predict the held-out images (no labels here)."""
     names = (job["cnn"]["forward"], job["cnn"]["backward"])
     notes = []
@@ -293,7 +293,7 @@ def main(job_dir):
     module, problems, labels = load_module(job, job_dir)
     _write(results / "load.json", DUMPS(problems))
     if "cnn" in job:
-        run_cnn(job, module, inputs, results, labels, tiny_cnn)
+        train_and_predict(job, module, inputs, results, labels, tiny_cnn)
         return
     for index, call in enumerate(job["calls"]):
         if index < job.get("start", 0):

@@ -269,11 +269,13 @@ def _watch_training(child, attempts, timeout):
             return loaded is not None, True, None
 
 
-def run_cnn(source, forward, backward, train_args, data, timeout):
-    """Train the tiny CNN with the student's layer on ``data`` (x_train, y_train, x_test); returns (record, arrays).
+def run_training(source, forward, backward, train_args, data, timeout):
+    """Have a child (:func:`child.train_and_predict`) train the tiny CNN with the student's layer.
 
-    The student's code is loaded first (``CONVKIT_LOAD_SECONDS``), then the
-    training has ``timeout`` seconds.
+    ``data`` holds x_train, y_train and x_test. The student's code is loaded
+    first (``CONVKIT_LOAD_SECONDS``), then the training has ``timeout``
+    seconds. Returns the child's (record, arrays): the predictions for
+    x_test and the losses, or why there are none.
     """
     with tempfile.TemporaryDirectory(prefix="convkit-", ignore_cleanup_errors=True) as tmp:
         workdir = Path(tmp)
