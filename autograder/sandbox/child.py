@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from convkit.geometry import output_size
+
 ARRAY_LIMIT = 10_000_000  # entries; a larger return value is not an honest answer
 
 # Bound before any student code runs: patching numpy, json, open or
@@ -200,10 +202,6 @@ class LayerMisuse(Exception):
     """What the student's layer did inside the tiny CNN that the network cannot use, in words."""
 
 
-def _output_size(size, kernel, stride, pad):
-    return (size + 2 * pad - kernel) // stride + 1
-
-
 def _guarded_layer(names, forward, backward, labels, notes):
     """The student's forward and backward as the tiny CNN calls them, watched.
 
@@ -236,8 +234,8 @@ def _guarded_layer(names, forward, backward, labels, notes):
 
     def guarded_forward(x, w, b, stride, pad):
         out = call(names[0], forward, (x, w, b, stride, pad), ("x", "w", "b", "stride", "pad"))
-        expected = (x.shape[0], w.shape[0], _output_size(x.shape[2], w.shape[2], stride, pad),
-                    _output_size(x.shape[3], w.shape[3], stride, pad))
+        expected = (x.shape[0], w.shape[0], output_size(x.shape[2], w.shape[2], stride, pad),
+                    output_size(x.shape[3], w.shape[3], stride, pad))
         return shape_checked(names[0], out, expected, "an output",
                              f"x {x.shape}, w {w.shape}, stride {stride}, pad {pad}")
 

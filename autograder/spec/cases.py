@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from convkit.geometry import output_size
+
 # (N, C, H, W, F, KH, KW, stride, pad) per part.
 SHAPES = {
     "1d": [(1, 1, 1, 7, 1, 1, 3, 1, 0), (1, 1, 1, 9, 1, 1, 4, 1, 0), (1, 1, 1, 6, 1, 1, 1, 1, 0),
@@ -145,8 +147,7 @@ def make_cases(part_key, seed):
     rng = np.random.default_rng([seed, list(SHAPES).index(part_key)])
     cases = []
     for index, (n, c, h, w, f, kh, kw, stride, pad) in enumerate(SHAPES[part_key]):
-        ho = (h + 2 * pad - kh) // stride + 1
-        wo = (w + 2 * pad - kw) // stride + 1
+        ho, wo = output_size(h, kh, stride, pad), output_size(w, kw, stride, pad)
         cases.append(Case(
             index=index,
             x=rng.standard_normal((n, c, h, w)),

@@ -2,6 +2,7 @@
 import numpy as np
 
 from convkit.figures import grid
+from convkit.geometry import output_size
 
 
 def window_colours(count):
@@ -25,8 +26,7 @@ def receptive_fields(x, kh, kw, stride=1, pad=0):
     x = np.asarray(x, dtype=np.float64)
     n_images, channels, height, width = x.shape
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    ho = (height + 2 * pad - kh) // stride + 1
-    wo = (width + 2 * pad - kw) // stride + 1
+    ho, wo = output_size(height, kh, stride, pad), output_size(width, kw, stride, pad)
     rows, origins = [], []
     for n in range(n_images):
         for i in range(ho):

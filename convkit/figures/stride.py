@@ -4,8 +4,8 @@ Every function returns a plain matplotlib Figure made with :func:`convkit.figure
 """
 import numpy as np
 
-
 from convkit.figures.grid import ACCENT, HIGHLIGHT, MUTED, draw_grid, figure, outline, rectangle
+from convkit.geometry import output_size
 
 UNCOVERED = "#e76f51"
 
@@ -23,16 +23,12 @@ def _fill(ax, rows, cells, colour):
         ax.add_patch(rectangle((c, rows - 1 - r), 1, 1, facecolor=colour, edgecolor="#495057", lw=1))
 
 
-def _output_size(size, kernel, stride, pad):
-    return (size + 2 * pad - kernel) // stride + 1
-
-
 def coverage_counts(x_shape, kernel_shape, stride=1, pad=0):
     """How many windows read each cell of the padded input, shape (H + 2*pad, W + 2*pad)."""
     (height, width), (kh, kw) = x_shape, kernel_shape
     counts = np.zeros((height + 2 * pad, width + 2 * pad), dtype=int)
-    for i in range(_output_size(height, kh, stride, pad)):
-        for j in range(_output_size(width, kw, stride, pad)):
+    for i in range(output_size(height, kh, stride, pad)):
+        for j in range(output_size(width, kw, stride, pad)):
             counts[i * stride:i * stride + kh, j * stride:j * stride + kw] += 1
     return counts
 
@@ -55,7 +51,7 @@ def strided_windows(x, w, stride=1, pad=0, positions=None):
     x = np.asarray(x, dtype=float)
     kh, kw = np.shape(w)
     padded = np.pad(x, pad)
-    ho, wo = (_output_size(x.shape[0], kh, stride, pad), _output_size(x.shape[1], kw, stride, pad))
+    ho, wo = output_size(x.shape[0], kh, stride, pad), output_size(x.shape[1], kw, stride, pad)
     if positions is None:
         positions = [(0, 0), (0, 1), (1, 0)]
     positions = [(i, j) for i, j in positions if i < ho and j < wo]
