@@ -12,35 +12,29 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
                                     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 
+from autograder import config  # the kit must be importable: `make venv` installs it
+
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 COURSE = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.root = COURSE
-c.CourseDirectory.course_id = "convkit"
-c.CourseDirectory.source_directory = "source"
-c.CourseDirectory.release_directory = "assignments"   # the student release, committed
-c.CourseDirectory.submitted_directory = "submitted"
-c.CourseDirectory.autograded_directory = "autograded"
-c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.course_id = config.COURSE_ID
+c.CourseDirectory.source_directory = config.SOURCE_FOLDER
+c.CourseDirectory.release_directory = config.RELEASE_FOLDER   # the student release, committed
+c.CourseDirectory.submitted_directory = config.SUBMITTED_FOLDER
+c.CourseDirectory.autograded_directory = config.AUTOGRADED_FOLDER
+c.CourseDirectory.feedback_directory = config.FEEDBACK_FOLDER
 
-# --- Sandbox limits for student code: set them here for the course; the
-# environment variable of the same name, when set, wins.
-SANDBOX_LIMITS = {
-    "CONVKIT_MEMORY_MB": 4096,         # address space of each sandboxed process
-    "CONVKIT_MAX_PROCESSES": 64,       # processes and threads
-    "CONVKIT_OUTPUT_MB": 64,           # largest file student code may write
-    "CONVKIT_NOTEBOOK_SECONDS": 900,   # wall clock and CPU for one notebook's kernel
-    "CONVKIT_CELL_OUTPUT_KB": 1024,    # output kept per cell; the rest is dropped
-    "CONVKIT_CELL_SECONDS": 20,        # one cell (or a .py file) while the grader loads the student's code
-    "CONVKIT_LOAD_SECONDS": 60,        # all of the student's code, loaded once in each grader child
-    "CONVKIT_PART_SECONDS": 60,        # the grader's time for one function's calls in a part
-    "CONVKIT_CNN_SECONDS": 180,        # the grader's time to train the tiny CNN
-}
+# --- Sandbox limits for student code: the kit's defaults, with their units and
+# meanings, are autograder/config.py's LIMITS. Change one here for the course,
+# e.g. SANDBOX_LIMITS["CONVKIT_MEMORY_MB"] = 2048; the environment variable of
+# the same name, when set, wins.
+SANDBOX_LIMITS = {name: limit.default for name, limit in config.LIMITS.items()}
 for name, value in SANDBOX_LIMITS.items():
     os.environ.setdefault(name, str(value))
 
 # --- Autograding: the sandboxed kernel, then the engine's scores.
-import autograder  # noqa: E402  (the kit must be importable: `make venv` sees to it)
+import autograder  # noqa: E402
 from autograder.pipeline.cell_metadata import RestoreCellMetadata  # noqa: E402
 from autograder.pipeline.engine_grades import EngineGrades, SafeExecute  # noqa: E402
 

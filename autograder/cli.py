@@ -4,6 +4,7 @@ import json
 import os
 import sys
 
+from autograder.config import LIMITS
 from autograder.engine import grade as engine
 from autograder.sandbox import bubblewrap
 from autograder.spec.parts import PARTS
@@ -63,6 +64,11 @@ def _solutions(args):
     return 0
 
 
+def _default_limit(name):
+    """Where a limit's value comes from, for a help text: ``CONVKIT_PART_SECONDS or 60``."""
+    return f"{name} or {LIMITS[name].default}"
+
+
 def _unsafe_flag(parser):
     parser.add_argument("--unsafe", action="store_true",
                         help="run student code without the bubblewrap sandbox (only where it cannot be had)")
@@ -77,9 +83,9 @@ def main(argv=None):
     grade.add_argument("--json", action="store_true", help="print the JSON grade report")
     grade.add_argument("--seed", type=int, help="seed of the test cases (default: a fresh one; the report gives it)")
     grade.add_argument("--timeout", type=float, default=None,
-                       help="seconds per part (default: CONVKIT_PART_SECONDS or 60)")
+                       help=f"seconds per part (default: {_default_limit('CONVKIT_PART_SECONDS')})")
     grade.add_argument("--cnn-timeout", type=float, default=None,
-                       help="seconds for the tiny CNN (default: CONVKIT_CNN_SECONDS or 180)")
+                       help=f"seconds for the tiny CNN (default: {_default_limit('CONVKIT_CNN_SECONDS')})")
     grade.add_argument("--part", action="append", choices=list(PARTS),
                        help="grade only this part (repeatable); the others score 0")
     grade.add_argument("--jobs", type=int, help="parts graded side by side (default: the number of cores)")

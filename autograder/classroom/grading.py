@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.classroom import intake
-from autograder.course.release import ASSIGNMENT, nbgrader
+from autograder.config import ASSIGNMENT, AUTOGRADED_FOLDER, RELEASE_FOLDER, SUBMITTED_FOLDER
+from autograder.course.release import nbgrader
 from autograder.engine.grade import grade, part_seed
-from autograder.pipeline.engine_grades import outputs_of, results_entry
+from autograder.pipeline.engine_grades import results_entry
 from autograder.sandbox import bubblewrap
-from autograder.spec.parts import NOTEBOOK_PARTS, PARTS
+from autograder.spec.parts import NOTEBOOK_PARTS, PARTS, parse_grade_id
 
 # The rows of one submission, parent tables first.
 SUBMISSION_TABLES = ("submitted_assignment", "submitted_notebook", "grade", "comment")
@@ -42,7 +43,7 @@ class Outcome:
 
 def students(course):
     """Students with a submission of the assignment under ``submitted/``."""
-    submitted = Path(course) / "submitted"
+    submitted = Path(course) / SUBMITTED_FOLDER
     return sorted(p.name for p in submitted.iterdir() if (p / ASSIGNMENT).is_dir()) if submitted.is_dir() else []
 
 
@@ -52,9 +53,9 @@ def autograde_in_shard(course, student, shard):
     shard.mkdir(parents=True)
     shutil.copy(course / "nbgrader_config.py", shard)
     shutil.copy(course / "gradebook.db", shard)
-    copy = shard / "submitted" / student / ASSIGNMENT
-    shutil.copytree(course / "submitted" / student / ASSIGNMENT, copy)
-    notes = intake.tidy(copy, course / "assignments" / ASSIGNMENT)
+    copy = shard / SUBMITTED_FOLDER / student / ASSIGNMENT
+    shutil.copytree(course / SUBMITTED_FOLDER / student / ASSIGNMENT, copy)
+    notes = intake.tidy(copy, course / RELEASE_FOLDER / ASSIGNMENT)
     if not list(copy.glob("*.ipynb")):
         raise NoNotebooks("no notebook of the assignment could be graded: " + " ".join(notes))
     # The engine grades here, outside nbgrader, so that students are graded
@@ -64,7 +65,7 @@ def autograde_in_shard(course, student, shard):
     _, results = grade(copy, seed=seed)
     precomputed = shard / "convkit-results.json"
     precomputed.write_text(json.dumps({
-        notebook: {key: {output: results_entry(results[key], output) for output in outputs_of(key)}
+        notebook: {key: {output: results_entry(results[key], output) for output in PARTS[key].outputs}
                    for key in keys}
         for notebook, keys in NOTEBOOK_PARTS.items()}))
     nbgrader(shard, "autograde", ASSIGNMENT, "--student", student, "--force", "--log-level=WARN",
@@ -79,10 +80,10 @@ class NoNotebooks(Exception):
 def merge_shard(course, shard, student):
     """Bring one student's autograded notebooks and grades from the shard into the course."""
     course, shard = Path(course), Path(shard)
-    target = course / "autograded" / student / ASSIGNMENT
+    target = course / AUTOGRADED_FOLDER / student / ASSIGNMENT
     staging = target.with_name(ASSIGNMENT + ".incoming")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(shard / "autograded" / student / ASSIGNMENT, staging)
+    shutil.copytree(shard / AUTOGRADED_FOLDER / student / ASSIGNMENT, staging)
     with sqlite3.connect(course / "gradebook.db", isolation_level=None) as db:
         db.execute("ATTACH DATABASE ? AS shard", (str(shard / "gradebook.db"),))
         db.execute("BEGIN IMMEDIATE")
@@ -154,7 +155,11 @@ def describe(outcome, done, total):
 
 
 def part_scores(course):
-    """``{student: {part: score}}`` from the gradebook, parts from the grade cells' ids."""
+    """``{student: {part: score}}`` from the gradebook, parts from the grade cells' ids.
+
+    A grade cell whose id is not a hidden test's (:func:`autograder.spec.parts.parse_grade_id`)
+    counts under ``"other"``: in the total, in no part.
+    """
     with sqlite3.connect(Path(course) / "gradebook.db") as db:
         rows = db.execute(
             "SELECT sa.student_id, gc.name, COALESCE(g.manual_score, g.auto_score, 0) "
@@ -164,7 +169,8 @@ def part_scores(course):
             "JOIN assignment a ON sa.assignment_id = a.id WHERE a.name = ?", (ASSIGNMENT,)).fetchall()
     table = {}
     for student, cell, score in rows:
-        part = cell.split("-")[1] if cell.startswith("test-") else "other"
+        parsed = parse_grade_id(cell)
+        part = parsed[0] if parsed else "other"
         scores = table.setdefault(student, {key: 0.0 for key in PARTS})
         scores[part] = scores.get(part, 0.0) + float(score or 0.0)
     return dict(sorted(table.items()))

@@ -19,8 +19,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[2]
-ASSIGNMENT = "conv_backprop"
+from autograder.config import ASSIGNMENT, RELEASE_FOLDER, ROOT
+
 STUDENT_PACKAGES = ("numpy", "matplotlib", "jupyterlab", "ipykernel")
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
@@ -40,7 +40,7 @@ def nbgrader(root, *args, env=None):
 def generate_release(root=ROOT):
     """Regenerate ``assignments/conv_backprop`` from the source notebooks."""
     nbgrader(root, "generate_assignment", ASSIGNMENT, "--force", "--log-level=WARN")
-    return Path(root) / "assignments" / ASSIGNMENT
+    return Path(root) / RELEASE_FOLDER / ASSIGNMENT
 
 
 def copy_helpers(release, root=ROOT):

@@ -103,12 +103,14 @@ class PartResult:
         return lines
 
     def points_for(self, output):
-        """Points earned by one output (forward, dx, dw, db; "accuracy" for the cnn part).
+        """Points earned by one of the part's outputs (:attr:`autograder.spec.parts.Part.outputs`).
 
-        Rounded to whole hundredths by :func:`hundredths`, the one rounding of
-        the grades; a plain float.
+        A layer's output earns its weight's share of the part; the cnn part's
+        one output, which is not a layer's, earns the whole score. Rounded to
+        whole hundredths by :func:`hundredths`, the one rounding of the
+        grades; a plain float.
         """
-        if output == "accuracy":
+        if output not in OUTPUT_WEIGHTS:
             return self.score
         return hundredths(self.max_score * OUTPUT_WEIGHTS[output] * self.outputs.get(output, 0.0)) / 100
 

@@ -9,6 +9,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from autograder.config import limit
 from autograder.engine.check import PartResult, check_part
 from autograder.engine.cnn import check_cnn
 from autograder.engine.source import load_source
@@ -18,13 +19,13 @@ from autograder.spec.parts import NOTEBOOK_PARTS, PARTS, api_functions
 
 
 def part_seconds():
-    """Seconds for all the calls of one part (``CONVKIT_PART_SECONDS``, default 60)."""
-    return float(os.environ.get("CONVKIT_PART_SECONDS", 60))
+    """Seconds for all the calls of one part (``CONVKIT_PART_SECONDS``, see :mod:`autograder.config`)."""
+    return limit("CONVKIT_PART_SECONDS")
 
 
 def cnn_seconds():
-    """Seconds to train the tiny CNN (``CONVKIT_CNN_SECONDS``, default 180)."""
-    return float(os.environ.get("CONVKIT_CNN_SECONDS", 180))
+    """Seconds to train the tiny CNN (``CONVKIT_CNN_SECONDS``, see :mod:`autograder.config`)."""
+    return limit("CONVKIT_CNN_SECONDS")
 
 
 def locate(path):
@@ -56,8 +57,7 @@ def part_seed(seed=None):
 
 def _grade_part(part, source, seed, part_timeout, cnn_timeout, batch=None):
     if isinstance(source, str):
-        outputs = ("accuracy",) if part.key == "cnn" else ("forward", "dx", "dw", "db")
-        return PartResult(part.key, 0.0, part.points, [(outputs, source[0].upper() + source[1:] + ".")])
+        return PartResult(part.key, 0.0, part.points, [(part.outputs, source[0].upper() + source[1:] + ".")])
     if part.key != "cnn":
         return check_part(part, source, seed, part_timeout)
     return check_cnn(part, source, cnn_timeout, batch)

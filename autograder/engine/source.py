@@ -95,6 +95,9 @@ def _role(cell):
     """'test' (graded by the grader, never run), 'fixed' (the notebook's own read-only cell) or 'student'."""
     text = cell.get("source", "")
     text = "".join(text) if isinstance(text, list) else str(text)
+    # The same tests as nbgrader.utils' is_grade, is_solution and is_locked, read by hand: the
+    # engine does not import nbgrader (seconds of start-up for every grading), the cells are
+    # plain JSON, and a damaged marking (not a dict) must count as none.
     meta = cell.get("metadata", {}).get("nbgrader")
     meta = meta if isinstance(meta, dict) else {}
     if HIDDEN_TEST_IMPORT.search(text) or (meta.get("grade") and not meta.get("solution")):

@@ -14,8 +14,10 @@
   ``SystemExit`` or killing the kernel earns nothing. ``SaveAutoGrades`` then
   reads these outputs as usual.
 
-Before these, :class:`autograder.pipeline.cell_metadata.RestoreCellMetadata` makes the
-cells' nbgrader metadata the release's and puts back deleted test cells.
+Before these, :class:`autograder.pipeline.cell_metadata.RestoreCellMetadata` (in
+nbgrader's sanitize pipeline) makes the cells' nbgrader metadata the
+release's and puts back deleted test cells, so every hidden test cell is
+there when :class:`EngineGrades` runs.
 
 ``python -m autograder grade-class`` grades with the engine before nbgrader
 runs (several students at a time) and names the results in
@@ -32,16 +34,13 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
+from autograder.config import limit
 from autograder.engine.grade import grade
 from autograder.pipeline import cell_metadata
 from autograder.sandbox import bubblewrap
-from autograder.spec.parts import NOTEBOOK_PARTS, OUTPUTS
+from autograder.spec import parts
+from autograder.spec.parts import NOTEBOOK_PARTS, PARTS
 from convkit import tiny_cnn
-
-
-def outputs_of(key):
-    """The graded outputs of a part, each with its own hidden test cell ``test-{key}-{output}``."""
-    return ("accuracy",) if key == "cnn" else OUTPUTS
 
 
 def results_entry(result, output):
@@ -60,14 +59,15 @@ def grade_notebook(notebook, name, seed=None):
         path = Path(folder) / name
         nbformat.write(notebook, str(path))
         _, results = grade(path, seed=seed, parts=NOTEBOOK_PARTS[name])
-    return {key: {output: results_entry(results[key], output) for output in outputs_of(key)}
+    return {key: {output: results_entry(results[key], output) for output in PARTS[key].outputs}
             for key in NOTEBOOK_PARTS[name]}
 
 
 class SafeExecute(Execute):
     """nbgrader's Execute, except that a dead or unresponsive kernel ends the run, not the grading;
     a cell that times out ends only itself; and a cell's output is capped
-    (``CONVKIT_CELL_OUTPUT_KB``, default 1024), so that endless printing cannot fill the grader's memory."""
+    (``CONVKIT_CELL_OUTPUT_KB``, see :mod:`autograder.config`), so that endless printing cannot fill
+    the grader's memory."""
 
     def preprocess_cell(self, cell, resources, index):
         try:
@@ -81,12 +81,12 @@ class SafeExecute(Execute):
         size = len(str(msg.get("content", "")))
         used = self._output_used.get(cell_index, 0)
         self._output_used[cell_index] = used + size
-        limit = int(os.environ.get("CONVKIT_CELL_OUTPUT_KB", 1024)) * 1024
-        if used + size <= limit:
+        kept = int(limit("CONVKIT_CELL_OUTPUT_KB") * 1024)
+        if used + size <= kept:
             return super().output(outs, msg, display_id, cell_index)
-        if used <= limit:
+        if used <= kept:
             outs.append(nbformat.v4.new_output(
-                "stream", name="stdout", text=f"\n[convkit: this cell printed more than {limit // 1024} kB; "
+                "stream", name="stdout", text=f"\n[convkit: this cell printed more than {kept // 1024} kB; "
                                               "the rest of its output was dropped]\n"))
         return None
 
@@ -105,20 +105,21 @@ class SafeExecute(Execute):
 
 
 class EngineGrades(NbGraderPreprocessor):
-    """Write the engine's feedback and points into every hidden test cell (and put back deleted ones)."""
+    """Write the engine's feedback and points into every hidden test cell."""
 
     def preprocess(self, nb, resources):
         name = resources["unique_key"] + ".ipynb"
         if name not in NOTEBOOK_PARTS:
             return nb, resources
         entries = self._entries(nb, name)
-        cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in nb.cells
-                 if cell.cell_type == "code"}
+        cells = {cell_metadata.grade_id(cell): cell for cell in nb.cells if cell.cell_type == "code"}
         for key, by_output in entries.items():
             for output, entry in by_output.items():
-                grade_id = f"test-{key}-{output}"
-                cell = cells.get(grade_id) or self._put_back(nb, grade_id, resources)
-                cell.outputs = _outputs(entry)
+                wanted = parts.grade_id(key, output)
+                if wanted not in cells:  # RestoreCellMetadata puts back every deleted test cell before this
+                    raise RuntimeError(f"{name} has no cell {wanted}: the sanitize step RestoreCellMetadata "
+                                       "must run before EngineGrades (see nbgrader_config.py)")
+                cells[wanted].outputs = _outputs(entry)
         return nb, resources
 
     def _entries(self, nb, name):
@@ -127,17 +128,6 @@ class EngineGrades(NbGraderPreprocessor):
             with open(precomputed) as handle:
                 return json.load(handle)[name]
         return grade_notebook(nb, name, os.environ.get("CONVKIT_SEED"))
-
-    @staticmethod
-    def _put_back(nb, grade_id, resources):
-        """A hidden test cell that is missing: put back by the course's cell metadata rule.
-
-        The sanitize step RestoreCellMetadata has put back deleted test cells
-        already; this serves a pipeline configured without it.
-        """
-        info = resources["nbgrader"]
-        cell_metadata.put_back(nb, cell_metadata.gradebook_cells(info["db_url"], info["notebook"], info["assignment"]))
-        return next(cell for cell in nb.cells if cell_metadata.grade_id(cell) == grade_id)
 
 
 def _outputs(entry):

@@ -7,20 +7,20 @@ place it may write). It does not see ``solutions/``, ``source/``, the
 grading engine, the gradebook, other submissions or the network: none of
 them is mounted, and every namespace is unshared.
 
-Limits, each settable from the environment:
+Limits, each settable from the environment (defaults and meanings in
+:data:`autograder.config.LIMITS`):
 
-* ``CONVKIT_MEMORY_MB`` (default 4096): address space per child;
-* ``CONVKIT_MAX_PROCESSES`` (default 64): processes and threads per child,
-  through a pids cgroup where the machine lets us create one;
-* ``CONVKIT_OUTPUT_MB`` (default 64): the largest file the child may write
-  (what it prints goes nowhere);
-* ``CONVKIT_CELL_SECONDS`` (default 20) and ``CONVKIT_LOAD_SECONDS``
-  (default 60): one notebook cell, and all of the student's code, while a
-  child loads it;
+* ``CONVKIT_MEMORY_MB``: address space per child;
+* ``CONVKIT_MAX_PROCESSES``: processes and threads per child, through a
+  pids cgroup where the machine lets us create one;
+* ``CONVKIT_OUTPUT_MB``: the largest file the child may write (what it
+  prints goes nowhere);
+* ``CONVKIT_CELL_SECONDS`` and ``CONVKIT_LOAD_SECONDS``: one notebook cell,
+  and all of the student's code, while a child loads it;
 * CPU seconds: the loading and the part's time limit, enforced twice (wall
   clock by the parent, CPU time by RLIMIT_CPU);
-* ``CONVKIT_NOTEBOOK_SECONDS`` (default 900): the same for a whole notebook's
-  kernel under ``nbgrader autograde`` (:mod:`autograder.sandbox.kernel`).
+* ``CONVKIT_NOTEBOOK_SECONDS``: the same for a whole notebook's kernel under
+  ``nbgrader autograde`` (:mod:`autograder.sandbox.kernel`).
 
 ``nbgrader_config.py`` sets these for a course; the environment overrides it.
 
@@ -37,7 +37,9 @@ import sys
 import uuid
 from pathlib import Path
 
-KIT = Path(__file__).resolve().parents[2]   # the repository: convkit/ is mounted from it
+from autograder.config import ROOT, limit
+
+KIT = ROOT   # the repository: convkit/ is mounted from it
 CHILD = Path(__file__).resolve().with_name("child.py")
 PIDS_ROOT = Path("/sys/fs/cgroup/pids")
 SUBMISSION = "/submission"   # where a grader child sees the submission's folder
@@ -51,10 +53,6 @@ UNAVAILABLE = (
 
 class SandboxUnavailable(RuntimeError):
     pass
-
-
-def _limit(name, default):
-    return int(os.environ.get(name, default))
 
 
 def unsafe_allowed():
@@ -84,22 +82,22 @@ def check():
 
 def output_bytes():
     """The largest file student code may write (and the size of a kernel's scratch space)."""
-    return _limit("CONVKIT_OUTPUT_MB", 64) * 1024 ** 2
+    return int(limit("CONVKIT_OUTPUT_MB") * 1024 ** 2)
 
 
 def notebook_seconds():
     """Wall-clock and CPU budget of one notebook's kernel under ``nbgrader autograde``."""
-    return float(_limit("CONVKIT_NOTEBOOK_SECONDS", 900))
+    return limit("CONVKIT_NOTEBOOK_SECONDS")
 
 
 def cell_seconds():
     """Time for one notebook cell (or a whole .py file) while the grader loads the student's code."""
-    return float(_limit("CONVKIT_CELL_SECONDS", 20))
+    return limit("CONVKIT_CELL_SECONDS")
 
 
 def load_seconds():
     """Time for loading all of the student's code in one grader child, before its calls."""
-    return float(_limit("CONVKIT_LOAD_SECONDS", 60))
+    return limit("CONVKIT_LOAD_SECONDS")
 
 
 def submission_folder(source_dir):
@@ -151,7 +149,7 @@ class ProcessGroup:
         try:
             path = PIDS_ROOT / f"convkit-{uuid.uuid4().hex[:12]}"
             path.mkdir()
-            (path / "pids.max").write_text(str(_limit("CONVKIT_MAX_PROCESSES", 64)))
+            (path / "pids.max").write_text(str(int(limit("CONVKIT_MAX_PROCESSES"))))
             self.path = path
         except OSError:
             self.path = None
@@ -187,7 +185,7 @@ class ProcessGroup:
 
 def limits(cpu_seconds, group):
     """The preexec function: resource limits, then the cgroup."""
-    memory = _limit("CONVKIT_MEMORY_MB", 4096) * 1024 ** 2
+    memory = int(limit("CONVKIT_MEMORY_MB") * 1024 ** 2)
     output = output_bytes()
 
     def apply():

@@ -17,7 +17,7 @@ CONNECTION_FILE``. This launcher, which keeps the instructor's rights, then
    sockets in a private folder, because the sandbox has no network;
 4. applies the limits of :mod:`autograder.sandbox.bubblewrap` (memory, file size,
    processes) and a wall-clock and CPU budget for the whole notebook,
-   ``CONVKIT_NOTEBOOK_SECONDS`` (default 900).
+   ``CONVKIT_NOTEBOOK_SECONDS`` (defaults in :mod:`autograder.config`).
 
 The kernel's score lines do not count: :mod:`autograder.pipeline.engine_grades`
 replaces every hidden test cell's output with the engine's result.

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 # What each output of a layer is worth within its part; they add up to 1.
 OUTPUT_WEIGHTS = {"forward": 0.3, "dx": 0.3, "dw": 0.3, "db": 0.1}
 OUTPUTS = tuple(OUTPUT_WEIGHTS)
+# The cnn part has one output, the held-out accuracy of the tiny CNN trained with the student's layer.
+CNN_OUTPUTS = ("accuracy",)
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Part:
     w_lead: int = 0         # leading axes dropped from w, dw
     scalar_bias: bool = False
     conv_args: bool = True  # the functions take stride= and pad=
+    outputs: tuple = OUTPUTS  # what is graded, each output in its own hidden test cell (see grade_id)
 
     @property
     def functions(self):
@@ -59,7 +62,7 @@ PARTS = {
              lead=2, w_lead=2, scalar_bias=True),
         Part("chw", "04_channels.ipynb", 15.0, "conv_forward_chw", "conv_backward_chw", lead=1),
         Part("batch", "05_batch.ipynb", 15.0, "conv_forward", "conv_backward"),
-        Part("cnn", "05_batch.ipynb", 20.0, "conv_forward", "conv_backward"),
+        Part("cnn", "05_batch.ipynb", 20.0, "conv_forward", "conv_backward", outputs=CNN_OUTPUTS),
     )
 }
 assert sum(part.points for part in PARTS.values()) == 100.0
@@ -73,3 +76,47 @@ for _part in PARTS.values():
 def api_functions():
     """Every function name of the student API."""
     return sorted({name for part in PARTS.values() for name in part.functions})
+
+
+# The nbgrader id of the hidden test cell that scores one output of a part.
+GRADE_ID_PREFIX = "test"
+
+
+def grade_id(part_key, output):
+    """The grade id of the hidden test cell for ``output`` of the part ``part_key``: ``test-2d-dx``.
+
+    Parameters
+    ----------
+    part_key : str
+        A key of :data:`PARTS`.
+    output : str
+        One of that part's ``outputs``.
+
+    Returns
+    -------
+    str
+    """
+    return f"{GRADE_ID_PREFIX}-{part_key}-{output}"
+
+
+def parse_grade_id(name):
+    """The (part key, output) that a grade id scores, or None when it is not a hidden test cell's id.
+
+    Parameters
+    ----------
+    name : str
+        An nbgrader cell id, e.g. ``"test-2d-dx"`` or ``"solution-conv2d_forward"``.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        None for an id :func:`grade_id` does not make: another kind of cell,
+        an unknown part, or an output the part does not have.
+    """
+    pieces = name.split("-")
+    if len(pieces) != 3 or pieces[0] != GRADE_ID_PREFIX:
+        return None
+    _, part_key, output = pieces
+    if part_key not in PARTS or output not in PARTS[part_key].outputs:
+        return None
+    return part_key, output

@@ -6,6 +6,7 @@ import pytest
 
 import tampering
 from autograder.classroom.intake import tidy
+from autograder.pipeline import cell_metadata
 
 
 def _cell(source, grade_id=None, **flags):
@@ -78,7 +79,7 @@ def test_duplicated_and_deleted_cells_are_repaired(tmp_path, release):
     nbformat.write(notebook, str(folder / "01_conv1d.ipynb"))
     notes = tidy(folder, release)
     repaired = nbformat.read(str(folder / "01_conv1d.ipynb"), as_version=4)
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in repaired.cells]
+    ids = [cell_metadata.grade_id(c) for c in repaired.cells]
     # Put back right after the nearest earlier nbgrader cell that is still there.
     assert ids == ["solution-1d", None, "test-1d-forward", "test-1d-dx", None]
     assert repaired.cells[1].source == "def f():\n    return 42"
@@ -130,7 +131,7 @@ def test_an_autograded_cell_with_a_changed_id_is_stripped_and_put_back(tmp_path,
     """Does an autograded cell whose grade id was changed lose that marking, and the real cell come back?"""
     notes, repaired = _tidied(tmp_path, release, "renames an autograded cell")
     assert len(notes) == 2
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in repaired.cells]
+    ids = [cell_metadata.grade_id(c) for c in repaired.cells]
     assert ids == ["solution-1d", "test-1d-forward", "test-1d-dx", None, None]
     assert _markings(tmp_path / "submission" / "01_conv1d.ipynb") == _markings(release / "01_conv1d.ipynb")
 

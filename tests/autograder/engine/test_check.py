@@ -9,7 +9,7 @@ import pytest
 
 from autograder.engine.check import PartResult, hundredths
 from autograder.engine.grade import grade
-from autograder.pipeline.engine_grades import outputs_of, results_entry
+from autograder.pipeline.engine_grades import results_entry
 from autograder.spec.cases import make_cases, only_values, what_sets_apart
 from autograder.spec.parts import OUTPUTS, PARTS
 from manifest import BUGS
@@ -288,7 +288,7 @@ def test_each_function_with_partial_credit_gets_one_line_of_counts(stem, student
                 said = {output: int(k) / int(n) for output, k, n in COUNTS.findall(lines[0].replace(
                     f"{function} passes", "forward passes"))}
                 assert said == pytest.approx(dict(zip(outputs, fractions))), (key, lines[0])
-                shown = [output for output in outputs_of(key) if lines[0] in results_entry(result, output)["feedback"]]
+                shown = [output for output in part.outputs if lines[0] in results_entry(result, output)["feedback"]]
                 assert len(shown) == 1, (key, shown)
                 assert "nothing unusual" not in lines[0]
 
@@ -299,7 +299,7 @@ def test_cell_points_add_up_to_the_reported_scores(stem, students):
     """Is each part's score the exact sum of its nbgrader cells' points, and the total the sum of the parts?"""
     report, results = _graded(students, stem)
     for key, result in results.items():
-        points = [results_entry(result, output)["points"] for output in outputs_of(key)]
+        points = [results_entry(result, output)["points"] for output in PARTS[key].outputs]
         assert all(round(p, 2) == p for p in points), (key, points)
         assert sum(hundredths(p) for p in points) == hundredths(report["parts"][key]["score"]), key
     assert hundredths(report["score"]) == sum(hundredths(part["score"]) for part in report["parts"].values())

@@ -1,8 +1,52 @@
 """The steps the course's nbgrader config adds to nbgrader's autograde pipeline (unit level; the
 real pipeline runs in tests/notebooks)."""
+import json
+
+import nbformat
+import pytest
 
 from autograder.engine.check import PartResult
-from autograder.pipeline.engine_grades import SafeExecute, results_entry
+from autograder.pipeline.engine_grades import EngineGrades, SafeExecute, results_entry
+from autograder.spec.parts import PARTS, grade_id
+
+NAME = "02_conv2d.ipynb"
+
+
+def _precomputed(tmp_path, monkeypatch):
+    """Results for notebook 02 as grade-class hands them to EngineGrades: 1 point and a line per output."""
+    entries = {output: {"points": 1.0, "feedback": [f"about {output}"]} for output in PARTS["2d"].outputs}
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({NAME: {"2d": entries}}))
+    monkeypatch.setenv("CONVKIT_PRECOMPUTED", str(path))
+
+
+def _notebook(outputs):
+    cells = [nbformat.v4.new_code_cell("def conv2d_forward(x, w, b): ...")]
+    for output in outputs:
+        cell = nbformat.v4.new_code_cell("# hidden test")
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": grade_id("2d", output), "locked": True,
+                                     "points": 4.5, "solution": False, "schema_version": 3}
+        cells.append(cell)
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+def test_every_hidden_test_cell_gets_its_points_and_feedback(tmp_path, monkeypatch):
+    """Does each hidden test cell show its own output's feedback and points, whatever it printed before?"""
+    _precomputed(tmp_path, monkeypatch)
+    notebook = _notebook(PARTS["2d"].outputs)
+    notebook.cells[1].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "100.0"})]
+    graded, _ = EngineGrades().preprocess(notebook, {"unique_key": NAME[:-6]})
+    for cell, output in zip(graded.cells[1:], PARTS["2d"].outputs):
+        assert [o.get("text") for o in cell.outputs] == [f"about {output}\n", None]
+        assert cell.outputs[-1].data["text/plain"] == "1.0"
+
+
+def test_a_missing_hidden_test_cell_says_that_restoring_the_metadata_must_come_first(tmp_path, monkeypatch):
+    """Does a notebook lacking a hidden test cell (RestoreCellMetadata left out) stop with words that say so?"""
+    _precomputed(tmp_path, monkeypatch)
+    notebook = _notebook([output for output in PARTS["2d"].outputs if output != "dx"])
+    with pytest.raises(RuntimeError, match="test-2d-dx.*RestoreCellMetadata"):
+        EngineGrades().preprocess(notebook, {"unique_key": NAME[:-6]})
 
 
 def test_a_passing_cnn_cell_says_what_accuracy_the_grader_reached():
