@@ -277,8 +277,112 @@ def _partial_credit(part, function, cases, verdicts):
     return [output for output in outputs if failing[output]], " ".join(sentences)
 
 
+def _answers(part, cases, results):
+    """What the student's functions returned: {output: an array per case, None where the call failed}.
+
+    ``results`` holds the forward calls, one per case, then the backward calls.
+    """
+    answers = {}
+    for function in part.functions:
+        function_results = results[:len(cases)] if function == part.forward else results[len(cases):]
+        for output in part.outputs_of(function):
+            slot = "out0" if output == "forward" else f"out{('dx', 'dw', 'db').index(output)}"
+            answers[output] = [r.arrays.get(slot) if r.status == "ok" else None for r in function_results]
+    return answers
+
+
+def _verdicts(answers, references):
+    """A :class:`compare.Verdict` per case for each output; a failed call is an "error"."""
+    return {output: [compare.Verdict("error", float("inf")) if answer is None
+                     else compare.judge(answer, reference[output])
+                     for answer, reference in zip(output_answers, references)]
+            for output, output_answers in answers.items()}
+
+
+def _credit(verdict):
+    """The share of a case's points that a verdict earns."""
+    if verdict.status == "right":
+        return 1.0
+    return compare.FLOAT32_CREDIT if verdict.status == "float32" else 0.0
+
+
+def _fractions(part, verdicts, mutated):
+    """The fraction of each output's points earned: its mean credit over the cases.
+
+    A function that changes an argument in place earns half of that for
+    each of its outputs.
+    """
+    fractions = {}
+    for function in part.functions:
+        for output in part.outputs_of(function):
+            fraction = sum(_credit(v) for v in verdicts[output]) / len(verdicts[output])
+            fractions[output] = fraction * 0.5 if function in mutated else fraction
+    return fractions
+
+
+def _explain_output(part, output, cases, answers, verdicts, references):
+    """Why one output loses points: a line on wrong shapes, then one on wrong values.
+
+    Returns ``[(line, misconception id or None)]``, empty when every case has
+    the right shape and values.
+    """
+    statuses = {v.status for v in verdicts}
+    explained = []
+    if "shape" in statuses:
+        # The shape of every case that came back: the student's where it is wrong, the right one elsewhere.
+        shapes = [None if answer is None else np.shape(answer) if v.status == "shape"
+                  else np.shape(reference[output])
+                  for answer, v, reference in zip(answers, verdicts, references)]
+        explained.append(misconceptions.explain_forward_shape(part, cases, shapes) if output == "forward"
+                         else misconceptions.explain_gradient_shape(part, output, cases, shapes))
+    if "wrong" in statuses:
+        explained.append(_explain_values(part, output, cases, verdicts, answers))
+    return explained
+
+
+def _single_precision(outputs, verdicts):
+    """Of ``outputs``, those right to float32 precision only in some cases: (outputs, line), or None."""
+    single = [output for output in outputs if any(v.status == "float32" for v in verdicts[output])]
+    if not single:
+        return None
+    largest = max(v.error for output in single for v in verdicts[output] if v.status == "float32")
+    return single, (
+        f"{_and(single)} agree{'s' if len(single) == 1 else ''} with the reference only "
+        f"to single precision (relative error up to {largest:.1e}), so those cases earn half "
+        f"credit. Compute in float64 (no float32 arrays or casts): float32 is too coarse for gradient checks.")
+
+
+def _say_why(result, part, cases, answers, verdicts, references, mutated):
+    """Add to ``result`` why points were lost, function by function.
+
+    A missing or unwritten function (``result.broken``) has had its line
+    already: its outputs get no further one.
+    """
+    working = [function for function in part.functions if function not in result.broken]
+    for function in working:
+        for output in part.outputs_of(function):
+            for line, named in _explain_output(part, output, cases, answers[output], verdicts[output], references):
+                result.say([output], line)
+                if named:
+                    result.named[output] = named
+        summary = _partial_credit(part, function, cases, verdicts)
+        if summary:
+            result.say(*summary)
+    single = _single_precision([output for function in working for output in part.outputs_of(function)], verdicts)
+    if single:
+        result.say(*single)
+    for function, argument in mutated.items():
+        result.say(part.outputs_of(function), f"{function} changes its argument {argument} in place: its outputs "
+                   f"earn half credit. Work on a copy (e.g. x = x.copy(), or np.pad, which returns a new array).")
+
+
 def check_part(part, source, seed, timeout):
-    """Grade ``part`` of the student's ``source``; returns a :class:`PartResult`."""
+    """Grade ``part`` of the student's ``source``; returns a :class:`PartResult`.
+
+    Three steps: the verdicts (each output of each case judged against the
+    reference), the scoring (the points those verdicts earn) and the
+    feedback (why points were lost).
+    """
     cases = make_cases(part.key, seed)
     inputs, forward_calls, backward_calls = _calls(part, cases)
     # One child loads the student's code once for both functions; each
@@ -286,63 +390,18 @@ def check_part(part, source, seed, timeout):
     # of the forward's grade, and the other way round.
     calls = forward_calls + backward_calls
     results, load_problems = run_calls(source, inputs, calls, timeout)
-    forward_results, backward_results = results[:len(cases)], results[len(cases):]
     for index, result in enumerate(results):
         result.case_text = part.describe(cases[index % len(cases)])
+    answers = _answers(part, cases, results)
+    references = [_reference(part, case) for case in cases]
+    verdicts = _verdicts(answers, references)
+    mutated = _mutations(calls, results, inputs)
+
     problems, broken = _function_problems(part, calls, results, load_problems, source.problems)
     problems = [(OUTPUTS[:1], line) for line in load_notes(source, load_problems)] + problems
-    mutated = _mutations(calls, results, inputs)
-    references = [_reference(part, case) for case in cases]
-
     result = PartResult(part.key, 0.0, part.points, problems, broken=broken)
-    verdicts = {}  # output -> a Verdict per case
-    single_outputs, single_errors = [], []
-    for function in part.functions:
-        function_results = forward_results if function == part.forward else backward_results
-        for output in part.outputs_of(function):
-            slot = "out0" if output == "forward" else f"out{('dx', 'dw', 'db').index(output)}"
-            answers = [r.arrays.get(slot) if r.status == "ok" else None for r in function_results]
-            verdicts[output] = [compare.Verdict("error", float("inf")) if answer is None
-                                else compare.judge(answer, reference[output])
-                                for answer, reference in zip(answers, references)]
-            fraction = sum(1.0 if v.status == "right" else compare.FLOAT32_CREDIT if v.status == "float32"
-                           else 0.0 for v in verdicts[output]) / len(cases)
-            if function in mutated:
-                fraction *= 0.5
-            result.outputs[output] = fraction
-            if function in broken:
-                continue
-            statuses = {v.status for v in verdicts[output]}
-            if "shape" in statuses:
-                # The shape of every case that came back: the student's where it is wrong, the right one elsewhere.
-                shapes = [None if answer is None else np.shape(answer) if v.status == "shape"
-                          else np.shape(reference[output])
-                          for answer, v, reference in zip(answers, verdicts[output], references)]
-                line, named = (misconceptions.explain_forward_shape(part, cases, shapes) if output == "forward"
-                               else misconceptions.explain_gradient_shape(part, output, cases, shapes))
-                result.say([output], line)
-                if named:
-                    result.named[output] = named
-            if "wrong" in statuses:
-                line, named = _explain_values(part, output, cases, verdicts[output], answers)
-                result.say([output], line)
-                if named:
-                    result.named[output] = named
-            if "float32" in statuses:
-                single_outputs.append(output)
-                single_errors += [v.error for v in verdicts[output] if v.status == "float32"]
-        if function not in broken:
-            summary = _partial_credit(part, function, cases, verdicts)
-            if summary:
-                result.say(*summary)
+    result.outputs = _fractions(part, verdicts, mutated)
     # A sum of whole hundredths: the part's score is exactly the sum of its outputs' points.
     result.score = sum(result.points_for(output) for output in OUTPUTS)
-    if single_outputs:
-        result.say(single_outputs,
-            f"{_and(single_outputs)} agree{'s' if len(single_outputs) == 1 else ''} with the reference only "
-            f"to single precision (relative error up to {max(single_errors):.1e}), so those cases earn half "
-            f"credit. Compute in float64 (no float32 arrays or casts): float32 is too coarse for gradient checks.")
-    for function, argument in mutated.items():
-        result.say(part.outputs_of(function), f"{function} changes its argument {argument} in place: its outputs earn half "
-                        f"credit. Work on a copy (e.g. x = x.copy(), or np.pad, which returns a new array).")
+    _say_why(result, part, cases, answers, verdicts, references, mutated)
     return result
