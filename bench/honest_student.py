@@ -1,5 +1,5 @@
 """How long the grader takes, part by part, on the slowest honest student:
-the straightforward loop implementation of ``tests/students/honest_loops.py``
+the straightforward loop implementation of ``samples/students/honest_loops.py``
 (targets: every part within 10 s, the cnn check within 30 s).
 
     python -m bench.honest_student
@@ -14,7 +14,7 @@ from autograder.spec.parts import PARTS
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
-SUBMISSION = ROOT / "tests" / "students" / "honest_loops.py"
+SUBMISSION = ROOT / "samples" / "students" / "honest_loops.py"
 
 
 def run():

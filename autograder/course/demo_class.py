@@ -1,7 +1,7 @@
 """The demo class: realistic submissions made from the sample implementations.
 
 Every student starts from the released notebooks and fills each function's
-cell with code from ``tests/students/`` (loops and all, as students write
+cell with code from ``samples/students/`` (loops and all, as students write
 it): the honest version unless the table below says which mistake that
 student made, or ``None`` for a function left as the stub.
 """
@@ -13,7 +13,7 @@ import nbformat
 from autograder.course.release import ROOT
 from autograder.spec.parts import NOTEBOOK_PARTS
 
-SAMPLES = ROOT / "tests" / "students"
+SAMPLES = ROOT / "samples" / "students"
 HONEST = "honest_loops"
 
 # student -> {notebook: {function: sample file stem, or None for the stub}}

@@ -6,8 +6,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "source" / "conv_backprop"
 RELEASE = ROOT / "assignments" / "conv_backprop"
-STUDENTS = ROOT / "tests" / "students"
-sys.path.insert(0, str(STUDENTS))  # for manifest.py
+STUDENTS = ROOT / "samples" / "students"    # the sample submissions, shared with the demo class
+TEST_STUDENTS = ROOT / "tests" / "students"  # the submissions only the tests use
+sys.path[:0] = [str(STUDENTS), str(TEST_STUDENTS)]  # for manifest.py; hostile.py and tampering.py
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from autograder.engine.grade import grade
 from autograder.sandbox import bubblewrap
 
 ROOT = Path(__file__).resolve().parents[3]
-HONEST = ROOT / "tests" / "students" / "honest_loops.py"
+HONEST = ROOT / "samples" / "students" / "honest_loops.py"
 pytestmark = pytest.mark.skipif(bubblewrap.bubblewrap() is None, reason="bubblewrap is not installed")
 
 

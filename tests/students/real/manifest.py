@@ -11,7 +11,7 @@ course and adapted to the kit's API:
   with sliding_window_view and einsum, behind NCHW / OIHW adapters.
 
 BUGS[stem] = {"id": misconception id or None, "wrong": {part: [outputs]}}, in
-the format of tests/students/manifest.py: each buggy variant imports its
+the format of samples/students/manifest.py: each buggy variant imports its
 correct submission and replaces one function with the slip real students of
 that course make.
 """
