@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from solutions.vectorized import conv_backward, conv_forward
+from solutions.reference.vectorized import conv_backward, conv_forward
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SHAPES = {  # name: (N, C, H, W, F, K, stride, pad)

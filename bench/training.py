@@ -12,7 +12,7 @@ from pathlib import Path
 
 from convkit import tiny_cnn
 from convkit.digits import load_digits
-from solutions.vectorized import conv_backward, conv_forward
+from solutions.reference.vectorized import conv_backward, conv_forward
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SETTINGS = {

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 from autograder.classroom import grading
+from autograder.config import ASSIGNMENT, ROOT
 from autograder.course.demo_class import submissions
 from autograder.course.nbgrader_course import hand_in
-from autograder.course.release import ASSIGNMENT, ROOT, build_release, nbgrader
+from autograder.course.release import build_release, nbgrader
 from autograder.sandbox import bubblewrap
 from autograder.spec.parts import NOTEBOOK_PARTS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course.release import ROOT
+from autograder.config import ROOT
 from autograder.spec.parts import NOTEBOOK_PARTS
 
 SAMPLES = ROOT / "samples" / "students"

@@ -6,8 +6,8 @@
   helpers and a short requirements file, so it runs on its own (a zip from the
   course site is enough).
 * :func:`build_worked_solutions`: the executed, solved notebooks for
-  self-learners in ``solutions/conv_backprop``, without nbgrader's markers or
-  hidden tests.
+  self-learners in ``solutions/worked/conv_backprop``, without nbgrader's
+  markers or hidden tests.
 """
 import os
 import re
@@ -77,9 +77,9 @@ def worked_solution(notebook):
 
 
 def build_worked_solutions(root=ROOT, timeout=600):
-    """Execute every source notebook, solved, into ``solutions/conv_backprop``."""
+    """Execute every source notebook, solved, into ``solutions/worked/conv_backprop``."""
     source = Path(root) / "source" / ASSIGNMENT
-    target = Path(root) / "solutions" / ASSIGNMENT
+    target = Path(root) / "solutions" / "worked" / ASSIGNMENT
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for path in sorted(source.glob("*.ipynb")):

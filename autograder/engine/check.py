@@ -14,7 +14,7 @@ from autograder.engine.source import load_notes
 from autograder.sandbox.runner import run_calls
 from autograder.spec.cases import make_cases, only_values, what_sets_apart
 from autograder.spec.parts import OUTPUT_WEIGHTS, OUTPUTS
-from solutions.vectorized import conv_backward, conv_forward
+from solutions.reference.vectorized import conv_backward, conv_forward
 
 # Why a condition can matter, said once after what the failing cases share
 # (the names are those of cases.Case.conditions; "only pad" and "only stride"

@@ -16,7 +16,7 @@ from autograder.engine.source import AST_LOCK
 from autograder.sandbox.runner import run_training
 from convkit import tiny_cnn
 from convkit.digits import load_digits
-from solutions.vectorized import conv_backward, conv_forward
+from solutions.reference.vectorized import conv_backward, conv_forward
 
 ZERO_ACCURACY = 0.5
 TRAINING = {"steps": tiny_cnn.STEPS, "batch": tiny_cnn.BATCH, "learning_rate": tiny_cnn.LEARNING_RATE,

@@ -7,7 +7,7 @@ of them (and in every passing case the idea applies to), the feedback names
 the misconception instead of just saying "wrong values". Shape mistakes are named from the shapes of every case: a wrong
 formula is named only when it gives the student's shape in all of them.
 
-Everything here is built from the reference and :mod:`solutions.geometry`, so
+Everything here is built from the reference and :mod:`solutions.reference.geometry`, so
 a misconception differs from the right answer only where the idea differs.
 """
 from dataclasses import dataclass
@@ -15,8 +15,8 @@ from typing import Callable
 
 import numpy as np
 
-from solutions.geometry import pad_spatial, rot180, strip_padding
-from solutions.vectorized import conv_backward, conv_forward
+from solutions.reference.geometry import pad_spatial, rot180, strip_padding
+from solutions.reference.vectorized import conv_backward, conv_forward
 
 
 @dataclass(frozen=True)

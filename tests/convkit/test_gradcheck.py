@@ -3,7 +3,7 @@ import pytest
 
 from convkit.gradcheck import (assert_gradients_close, check_layer_gradients, numerical_gradient,
                                relative_error)
-from solutions import vectorized
+from solutions.reference import vectorized
 
 
 def test_numerical_gradient_of_a_known_function():

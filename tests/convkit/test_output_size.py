@@ -3,7 +3,7 @@ import itertools
 
 from convkit.figures.stride import coverage_counts
 from convkit.geometry import output_size
-from solutions.geometry import output_size as reference_output_size
+from solutions.reference.geometry import output_size as reference_output_size
 
 
 def test_the_output_size_floors_when_the_stride_does_not_divide():

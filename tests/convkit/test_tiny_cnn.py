@@ -3,7 +3,7 @@ import numpy as np
 from convkit import tiny_cnn
 from convkit.digits import load_digits
 from convkit.gradcheck import numerical_gradient, relative_error
-from solutions import vectorized
+from solutions.reference import vectorized
 
 
 def test_digits_split_is_fixed_and_disjoint():

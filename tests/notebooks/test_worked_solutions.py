@@ -6,7 +6,7 @@ from autograder.course.release import worked_solution
 from autograder.spec.parts import NOTEBOOK_PARTS
 from conftest import ROOT, SOURCE
 
-WORKED = ROOT / "solutions" / "conv_backprop"
+WORKED = ROOT / "solutions" / "worked" / "conv_backprop"
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOK_PARTS))

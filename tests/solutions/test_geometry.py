@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from solutions.geometry import dilate, output_size, pad_spatial, rot180, strip_padding
+from solutions.reference.geometry import dilate, output_size, pad_spatial, rot180, strip_padding
 
 
 def test_output_size_floors():

@@ -3,7 +3,7 @@ the reference must reproduce them exactly (up to rounding)."""
 import numpy as np
 import pytest
 
-from solutions import loops, vectorized
+from solutions.reference import loops, vectorized
 
 VERSIONS = [pytest.param(loops, id="loops"), pytest.param(vectorized, id="vectorized")]
 

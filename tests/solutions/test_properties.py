@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convkit.gradcheck import numerical_gradient, relative_error
-from solutions import loops, vectorized
+from solutions.reference import loops, vectorized
 
 
 @st.composite

@@ -3,7 +3,7 @@ not installed (it is not a dependency of the kit)."""
 import numpy as np
 import pytest
 
-from solutions import vectorized
+from solutions.reference import vectorized
 
 torch = pytest.importorskip("torch")
 

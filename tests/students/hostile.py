@@ -19,13 +19,13 @@ def _backward(body):
 CASES = {
     # name: (code defining conv2d_backward, words the feedback must contain)
     "imports the reference": (_backward("""
-        from solutions.vectorized import conv2d_backward as reference
+        from solutions.reference.vectorized import conv2d_backward as reference
         return reference(dy, x, w, stride, pad)"""), "ModuleNotFoundError"),
     "imports the grader": (_backward("""
         import autograder.engine.misconceptions
         return honest_backward(dy, x, w, stride, pad)"""), "ModuleNotFoundError"),
     "reads the reference file": (_backward("""
-        exec(open("{root}/solutions/loops.py").read())
+        exec(open("{root}/solutions/reference/loops.py").read())
         return conv2d_backward(dy, x, w, stride, pad)"""), "FileNotFoundError"),
     "writes into the kit": (_backward("""
         open("{root}/PWNED", "w").write("x")

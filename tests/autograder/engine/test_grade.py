@@ -19,9 +19,9 @@ API = ("conv1d_forward", "conv1d_backward", "conv2d_forward", "conv2d_backward",
 
 def _reference_submission(folder, module):
     """A submission file that imports the reference (copied beside it: the sandbox shows nothing else)."""
-    shutil.copytree(ROOT / "solutions", folder / "solutions", ignore=shutil.ignore_patterns("conv_backprop"))
+    shutil.copytree(ROOT / "solutions", folder / "solutions", ignore=shutil.ignore_patterns("worked"))
     path = folder / f"reference_{module}.py"
-    path.write_text(f"from solutions.{module} import (\n" + "".join(f"    {name},\n" for name in API) + ")\n")
+    path.write_text(f"from solutions.reference.{module} import (\n" + "".join(f"    {name},\n" for name in API) + ")\n")
     return path
 
 

@@ -12,7 +12,7 @@ The single-image parts are thin wrappers that add the missing axes.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from solutions.geometry import output_size, pad_spatial, strip_padding
+from solutions.reference.geometry import output_size, pad_spatial, strip_padding
 
 
 def _im2col(xp, kh, kw, stride):

@@ -2,7 +2,7 @@
 
 This is how the notebooks derive each formula, and how the worked solutions
 read. It is slow and kept on purpose: the tests check that it agrees with
-:mod:`solutions.vectorized`, so each version vouches for the other.
+:mod:`solutions.reference.vectorized`, so each version vouches for the other.
 
 Conventions (the README's "The student API"): cross-correlation (no kernel flip in
 the forward pass), zero padding ``pad`` on every side, and
@@ -10,7 +10,7 @@ the forward pass), zero padding ``pad`` on every side, and
 """
 import numpy as np
 
-from solutions.geometry import dilate, output_size, pad_spatial, rot180, strip_padding
+from solutions.reference.geometry import dilate, output_size, pad_spatial, rot180, strip_padding
 
 
 # --- 1D --------------------------------------------------------------------
