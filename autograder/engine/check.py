@@ -13,7 +13,7 @@ from autograder.engine import misconceptions
 from autograder.engine.source import load_notes
 from autograder.sandbox.runner import run_calls
 from autograder.spec.cases import make_cases, only_values, what_sets_apart
-from autograder.spec.parts import OUTPUT_WEIGHTS, OUTPUTS
+from autograder.spec.parts import OUTPUT_WEIGHTS, OUTPUTS, PARTS
 from solutions.reference.vectorized import conv_backward, conv_forward
 
 # Why a condition can matter, said once after what the failing cases share
@@ -110,6 +110,9 @@ class PartResult:
         whole hundredths by :func:`hundredths`, the one rounding of the
         grades; a plain float.
         """
+        outputs = PARTS[self.key].outputs
+        if output not in outputs:
+            raise KeyError(f"part {self.key!r} has no output {output!r}; its outputs are {outputs}")
         if output not in OUTPUT_WEIGHTS:
             return self.score
         return hundredths(self.max_score * OUTPUT_WEIGHTS[output] * self.outputs.get(output, 0.0)) / 100

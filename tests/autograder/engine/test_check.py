@@ -117,6 +117,13 @@ def test_the_cnn_score_is_rounded_once_for_both_paths():
     assert result.points_for("accuracy") == result.as_report()["score"] == 19.05
 
 
+@pytest.mark.parametrize("key, output", [("cnn", "dx"), ("1d", "accuracy"), ("2d", "dX")])
+def test_the_points_of_an_output_the_part_does_not_have_are_an_error(key, output):
+    """Is asking for the points of an output the part does not have an error instead of a score?"""
+    with pytest.raises(KeyError, match=output):
+        PartResult(key, 5.0, PARTS[key].points).points_for(output)
+
+
 # --- graded submissions --------------------------------------------------------------------------
 
 def _submission(folder, students, name, code):
