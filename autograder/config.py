@@ -73,3 +73,7 @@ RELEASE_FOLDER = "assignments"      # the student release, committed
 SUBMITTED_FOLDER = "submitted"
 AUTOGRADED_FOLDER = "autograded"
 FEEDBACK_FOLDER = "feedback"
+
+# This repository's notebooks of the assignment (the build steps take any course root).
+SOURCE_NOTEBOOKS = ROOT / SOURCE_FOLDER / ASSIGNMENT
+RELEASE_NOTEBOOKS = ROOT / RELEASE_FOLDER / ASSIGNMENT

@@ -2,11 +2,18 @@
 sandbox (the hostile-submission suite then skips itself); CI installs it."""
 import os
 import socket
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from autograder.sandbox import bubblewrap
+
+ROOT = Path(__file__).resolve().parents[1]
+# Importable by name in every test: manifest.py, honest_loops.py (the sample submissions, shared
+# with the demo class) and hostile.py, tampering.py (the submissions only the tests use).
+sys.path[:0] = [str(ROOT / "samples" / "students"), str(ROOT / "tests" / "students")]
 
 if bubblewrap.bubblewrap() is None:
     os.environ.setdefault("CONVKIT_UNSAFE", "1")

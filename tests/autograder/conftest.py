@@ -1,12 +1,9 @@
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 STUDENTS = ROOT / "samples" / "students"    # the sample submissions, shared with the demo class
-TEST_STUDENTS = ROOT / "tests" / "students"  # the submissions only the tests use
-sys.path[:0] = [str(STUDENTS), str(TEST_STUDENTS)]  # for manifest.py; hostile.py and tampering.py
 
 
 @pytest.fixture

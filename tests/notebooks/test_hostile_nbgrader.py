@@ -16,11 +16,11 @@ import nbformat
 import pytest
 
 import hostile
+from autograder.config import RELEASE_NOTEBOOKS as RELEASE, ROOT
 from autograder.course.demo_class import student_notebook
 from autograder.course.nbgrader_course import cell_scores, hand_in, make_course
 from autograder.course.release import ASSIGNMENT, nbgrader
 from autograder.sandbox import bubblewrap
-from conftest import RELEASE, ROOT
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(bubblewrap.bubblewrap() is None, reason="bubblewrap is not installed")]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from autograder.config import ROOT
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow

@@ -8,10 +8,10 @@ import sys
 import nbformat
 import pytest
 
+from autograder.config import ROOT, SOURCE_NOTEBOOKS as SOURCE
 from autograder.course.demo_class import student_notebook
 from autograder.course.nbgrader_course import autograde, cell_scores, hand_in
 from autograder.spec.parts import NOTEBOOK_PARTS
-from conftest import ROOT, SOURCE
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = sorted(NOTEBOOK_PARTS)

@@ -6,8 +6,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder.config import RELEASE_NOTEBOOKS as RELEASE, ROOT
 from autograder.spec.parts import NOTEBOOK_PARTS
-from conftest import RELEASE, ROOT
 
 NOTEBOOKS = sorted(NOTEBOOK_PARTS)
 FORBIDDEN = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",

@@ -5,8 +5,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder.config import SOURCE_NOTEBOOKS as SOURCE
 from autograder.spec.parts import NOTEBOOK_PARTS, OUTPUT_WEIGHTS, PARTS, api_functions
-from conftest import SOURCE
 
 NOTEBOOKS = sorted(NOTEBOOK_PARTS)
 

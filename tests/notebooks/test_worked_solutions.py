@@ -2,9 +2,9 @@
 import nbformat
 import pytest
 
+from autograder.config import ROOT, SOURCE_NOTEBOOKS as SOURCE
 from autograder.course.release import worked_solution
 from autograder.spec.parts import NOTEBOOK_PARTS
-from conftest import ROOT, SOURCE
 
 WORKED = ROOT / "solutions" / "worked" / "conv_backprop"
 
