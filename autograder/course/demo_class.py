@@ -9,6 +9,7 @@ import ast
 from pathlib import Path
 
 import nbformat
+from nbgrader import utils
 
 from autograder.config import ROOT
 from autograder.spec.parts import NOTEBOOK_PARTS
@@ -62,7 +63,7 @@ def student_notebook(release_notebook, choices):
     """A release notebook with its solution cells filled in as ``choices`` says."""
     notebook = nbformat.read(str(release_notebook), as_version=4)
     for cell in notebook.cells:
-        if not cell.metadata.get("nbgrader", {}).get("solution") or cell.cell_type != "code":
+        if not utils.is_solution(cell) or cell.cell_type != "code":
             continue
         name = ast.parse(cell.source).body[0].name
         stem = choices.get(name, HONEST)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbgrader import utils
 
 from autograder.config import ASSIGNMENT, RELEASE_FOLDER, ROOT
 
@@ -66,7 +67,7 @@ def worked_solution(notebook):
     """A solved notebook without nbgrader's solution markers and hidden-test cells."""
     cells = []
     for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
+        if utils.is_grade(cell) and cell.cell_type == "code":
             continue  # the hidden tests belong to grading, not to the worked solution
         if cell.cell_type == "code":
             cell.source = "\n".join(line for line in cell.source.splitlines() if not MARKER.match(line))
