@@ -7,6 +7,8 @@ import would cost half a second each time.
 """
 import numpy as np
 
+from convkit.figures.showing import new_figure
+
 HIGHLIGHT = "#f4a261"
 ACCENT = "#2a9d8f"
 MUTED = "#e9ecef"
@@ -90,12 +92,11 @@ def symbols(name, shape):
 def figure(columns, width=3.2, height=3.0, widths=None, rows=1):
     """A figure with a grid of axes sized for grids: ``(fig, axes)``, axes flattened.
 
-    It is a plain :class:`matplotlib.figure.Figure`, not a pyplot one: a
-    notebook cell shows it once by returning it, and nothing accumulates in
-    pyplot's list of open figures.
+    It is a :class:`matplotlib.figure.Figure`, not a pyplot one, so nothing
+    accumulates in pyplot's list of open figures; in Jupyter it shows once,
+    where a cell returns it or when the cell that drew it ends
+    (:mod:`convkit.figures.showing`).
     """
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width * columns, height * rows), layout="constrained")
+    fig = new_figure(figsize=(width * columns, height * rows), layout="constrained")
     axes = fig.subplots(rows, columns, gridspec_kw={"width_ratios": widths} if widths else None)
     return fig, np.atleast_1d(axes).ravel()
