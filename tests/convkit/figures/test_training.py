@@ -1,7 +1,7 @@
 import numpy as np
 from matplotlib.figure import Figure
 
-from convkit.figures import training
+from convkit.figures import grid, training
 from convkit.tiny_cnn import History
 
 
@@ -37,6 +37,24 @@ def test_training_curves_show_loss_accuracy_and_pass_mark():
     np.testing.assert_allclose(accuracy_ax.lines[0].get_ydata(), [0.6, 0.9])
     np.testing.assert_allclose(accuracy_ax.lines[1].get_ydata(), [0.92, 0.92])
     assert "92%" in accuracy_ax.get_legend().get_texts()[1].get_text()
+
+
+def test_the_last_accuracy_point_is_drawn_whole_on_the_right_edge():
+    """Is the accuracy marker of the last step, which sits on the axes' right edge, drawn past the edge too?"""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgb
+
+    history = History(losses=[1.0] * 40, steps=[20, 40], accuracies=[0.5, 0.5])
+    fig = training.training_curves(history)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3] / 255
+    accuracy_ax = fig.axes[1]
+    x, y = accuracy_ax.transData.transform((40, 0.5))
+    right = int(np.ceil(accuracy_ax.get_window_extent().x1)) + 1
+    row = pixels.shape[0] - int(round(y))     # the image's rows run downwards
+    beyond = pixels[row - 1:row + 2, right:right + 2]
+    assert np.any(np.abs(beyond - to_rgb(grid.ACCENT)).sum(axis=-1) < 0.1)
 
 
 def test_filters_figure_writes_every_weight():
