@@ -4,6 +4,7 @@ Points per output (forward, dx, dw, db; see :data:`parts.OUTPUT_WEIGHTS`),
 each earned case by case, so a student with one wrong gradient keeps the
 rest, and a gradient that is right for stride 1 only keeps that share.
 """
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,6 +69,10 @@ class PartResult:
     outputs: dict = field(default_factory=dict)     # output -> fraction earned
     named: dict = field(default_factory=dict)       # output -> misconception id found
     broken: set = field(default_factory=set)        # functions missing or not written
+    features: dict = field(default_factory=dict)    # output -> what its failing cases share (what_sets_apart)
+    troubles: dict = field(default_factory=dict)    # output -> "timeout", "crash" or the exception type raised
+    single_precision: set = field(default_factory=set)  # outputs right only to float32 precision in some case
+    mutated: set = field(default_factory=set)       # outputs of a function that changed an argument in place
 
     def __setattr__(self, name, value):
         # The cnn part and grade.py set the score directly: rounding it as it
@@ -185,6 +190,36 @@ def _function_problems(part, calls, results, load_problems, source_problems):
                     verb = "raised " if r.status == "error" else ""
                     lines.append((outputs, f"{name} {verb}{r.error} for {r.case_text}."))
     return lines, broken
+
+
+def _troubles(part, calls, results):
+    """What stopped a function's calls: {output: "timeout", "crash" or the exception type}, first one each.
+
+    A function that is missing or not written yet is not a trouble (see ``broken``).
+    """
+    troubles = {}
+    for call, result in zip(calls, results):
+        if result.status == "error" and not result.not_implemented:
+            found = re.match(r"[A-Za-z_][\w.]*", result.error)
+            trouble = found.group(0) if found else "an exception"
+        elif result.status in ("timeout", "crash"):
+            trouble = result.status
+        else:
+            continue
+        for output in part.outputs_of(call["function"]):
+            troubles.setdefault(output, trouble)
+    return troubles
+
+
+def _failing_features(part, cases, verdicts):
+    """For each output that fails in some cases but not all: what its failing cases share that no
+    passing case has (:func:`autograder.spec.cases.what_sets_apart`, the preferred first)."""
+    features = {}
+    for output, output_verdicts in verdicts.items():
+        failing = frozenset(i for i, v in enumerate(output_verdicts) if not _passes(v))
+        if 0 < len(failing) < len(cases):
+            features[output] = what_sets_apart(cases, failing, part.lead)
+    return features
 
 
 def _mutations(calls, results, inputs):
@@ -407,4 +442,9 @@ def check_part(part, source, seed, timeout):
     # A sum of whole hundredths: the part's score is exactly the sum of its outputs' points.
     result.score = sum(result.points_for(output) for output in OUTPUTS)
     _say_why(result, part, cases, answers, verdicts, references, mutated)
+    # What the class report gathers (autograder.classroom.findings), beside the feedback.
+    result.troubles = _troubles(part, calls, results)
+    result.features = _failing_features(part, cases, verdicts)
+    result.single_precision = {o for o, vs in verdicts.items() if any(v.status == "float32" for v in vs)}
+    result.mutated = {o for function in mutated for o in part.outputs_of(function)}
     return result

@@ -73,6 +73,8 @@ def check_cnn(part, source, timeout, batch=None):
     record, arrays = run_training(source, part.forward, part.backward, TRAINING, data, timeout)
     notes = [str(note) for note in record.get("notes", [])][:3]
     if record.get("status") != "ok":
+        result.troubles["accuracy"] = record.get("status") if record.get("status") in ("timeout", "crash") \
+            else str(record.get("error", "an exception")).split(":")[0].split(" ")[0]
         result.say(["accuracy"], f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}."
                    + (f" Also, {'; '.join(notes)}." if notes else ""))
         return result

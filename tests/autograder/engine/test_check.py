@@ -310,3 +310,23 @@ def test_cell_points_add_up_to_the_reported_scores(stem, students):
         assert all(round(p, 2) == p for p in points), (key, points)
         assert sum(hundredths(p) for p in points) == hundredths(report["parts"][key]["score"]), key
     assert hundredths(report["score"]) == sum(hundredths(part["score"]) for part in report["parts"].values())
+
+
+@pytest.mark.parametrize("stem, part, found", [
+    ("bug_raises_stride", "stride", {"troubles": {"dx": "IndexError", "dw": "IndexError", "db": "IndexError"}}),
+    ("bug_float32", "2d", {"single_precision": set(OUTPUTS)}),
+    ("bug_modifies_input", "1d", {"mutated": {"dx", "dw", "db"}}),
+    ("bug_dx_not_dilated", "stride", {"troubles": {}, "single_precision": set(), "mutated": set()}),
+])
+def test_what_a_part_found_is_kept_beside_its_feedback(stem, part, found, students):
+    """Does a graded part keep what the class report needs: the exception type, float32 answers, changed arguments?"""
+    _, results = grade(students / f"{stem}.py", seed=3, parts=[part], part_timeout=5)
+    for name, value in found.items():
+        assert getattr(results[part], name) == value, (name, results[part].feedback)
+
+
+def test_the_features_of_the_failing_cases_are_kept_per_output(students):
+    """Does a dx that fails exactly for stride > 1 keep that feature, and the right outputs none?"""
+    _, results = grade(students / "bug_dx_not_dilated.py", seed=3, parts=["stride"], part_timeout=5)
+    assert "stride > 1" in results["stride"].features["dx"][0].split(" and "), results["stride"].features
+    assert set(results["stride"].features) == {"dx"}
