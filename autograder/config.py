@@ -4,7 +4,7 @@ Limits
 ------
 :data:`LIMITS` is the one table of the limits on student code and on the
 grader's time: each limit's environment variable, default, unit and
-meaning. :func:`limit` reads one: the environment variable when it is set,
+meaning (and the class report's help threshold). :func:`limit` reads one: the environment variable when it is set,
 else the default. ``nbgrader_config.py`` sets them for a course from these
 defaults (the environment wins), the command line's help quotes them, and
 the README's limits table is this table (a test compares the two).
@@ -43,6 +43,8 @@ LIMITS = {limit.name: limit for limit in (
     Limit("CONVKIT_LOAD_SECONDS", 60, "s", "all of the student's code, loaded once in each grader child"),
     Limit("CONVKIT_PART_SECONDS", 60, "s", "the grader's time for one function's calls in a part"),
     Limit("CONVKIT_CNN_SECONDS", 180, "s", "the grader's time to train the tiny CNN"),
+    Limit("CONVKIT_HELP_BELOW", 60, "points", "the class report lists a student whose total is below this "
+          "as needing help (`report --help-below`)"),
 )}
 
 
@@ -73,6 +75,7 @@ RELEASE_FOLDER = "assignments"      # the student release, committed
 SUBMITTED_FOLDER = "submitted"
 AUTOGRADED_FOLDER = "autograded"
 FEEDBACK_FOLDER = "feedback"
+FINDINGS_FOLDER = "findings"        # what the engine found per student (the kit's, for the class report)
 
 # This repository's notebooks of the assignment (the build steps take any course root).
 SOURCE_NOTEBOOKS = ROOT / SOURCE_FOLDER / ASSIGNMENT
