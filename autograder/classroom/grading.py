@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.classroom import intake
+from autograder.classroom import findings, intake
 from autograder.config import ASSIGNMENT, AUTOGRADED_FOLDER, RELEASE_FOLDER, SUBMITTED_FOLDER
 from autograder.course.release import nbgrader
 from autograder.engine.grade import grade, part_seed
@@ -63,6 +63,7 @@ def autograde_in_shard(course, student, shard):
     # the hidden cells instead of grading again.
     seed = part_seed(os.environ.get("CONVKIT_SEED"))
     _, results = grade(copy, seed=seed)
+    findings.write_shard(shard, results, seed, notes)  # what the class report reads
     precomputed = shard / "convkit-results.json"
     precomputed.write_text(json.dumps({
         notebook: {key: {output: results_entry(results[key], output) for output in PARTS[key].outputs}
@@ -97,6 +98,7 @@ def merge_shard(course, shard, student):
             db.execute("DETACH DATABASE shard")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
+    findings.bring_in(course, shard, student)  # the engine's findings, for the class report
 
 
 def _replace_submission(db, student):
