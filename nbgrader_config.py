@@ -25,6 +25,24 @@ c.CourseDirectory.submitted_directory = config.SUBMITTED_FOLDER
 c.CourseDirectory.autograded_directory = config.AUTOGRADED_FOLDER
 c.CourseDirectory.feedback_directory = config.FEEDBACK_FOLDER
 
+# --- The exchange (nbgrader's release_assignment, collect, release_feedback
+# move files through it). It must exist and be writable, or Formgrader warns
+# that "the exchange directory does not exist" and turns those buttons off.
+# Here it is a folder of the course, made when nbgrader reads this file: enough
+# for one instructor on one machine. For students on a JupyterHub, point it at a
+# folder they can all write, e.g. c.Exchange.root = "/srv/nbgrader/exchange"
+# (chmod 777), as nbgrader's "Setting up the exchange" says.
+c.Exchange.root = os.path.join(COURSE, "exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
+
+# --- The HTML pages (feedback files, Formgrader's view of a submission): nbgrader's
+# own templates, with the kit's CSS (lines wrap, figures fit, tables have borders)
+# and a MathJax that works offline; see autograder/course/templates/__init__.py.
+from autograder.course import templates  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = templates.TEMPLATE_DIRS
+c.HTMLExporter.filters = {"convkit_asset": "autograder.course.templates.asset"}
+
 # --- Sandbox limits for student code: the kit's defaults, with their units and
 # meanings, are autograder/config.py's LIMITS. Change one here for the course,
 # e.g. SANDBOX_LIMITS["CONVKIT_MEMORY_MB"] = 2048; the environment variable of
