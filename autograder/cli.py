@@ -45,10 +45,24 @@ def _grade_class(args):
         table.setdefault(outcome.student, {key: 0.0 for key in PARTS})
     print(grading.format_gradebook(table))
     print(f"\ngrades: {grading.export_csv(table, Path(args.csv))}")
+    _write_report(course, args.help_below)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
         print(f"could not autograde {outcome.student}: {outcome.message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _write_report(course, help_below):
+    """Write the class report from the findings kept in ``course`` and say where it is."""
+    from autograder.classroom.report import write_report
+    summary, html_path, csv_path = write_report(course, help_below=help_below)
+    print(f"\n{summary}\n\nclass report: {html_path}\nper student and misconception: {csv_path}")
+
+
+def _report(args):
+    from pathlib import Path
+    _write_report(Path(args.course).resolve(), args.help_below)
+    return 0
 
 
 def _release(args):
@@ -72,6 +86,12 @@ def _default_limit(name):
 def _unsafe_flag(parser):
     parser.add_argument("--unsafe", action="store_true",
                         help="run student code without the bubblewrap sandbox (only where it cannot be had)")
+
+
+def _help_below_flag(parser):
+    parser.add_argument("--help-below", type=float, metavar="POINTS",
+                        help="students below this total are listed as needing help in the class report "
+                        f"(default: {_default_limit('CONVKIT_HELP_BELOW')})")
 
 
 def main(argv=None):
@@ -103,8 +123,15 @@ def main(argv=None):
     grade_class.add_argument("--jobs", type=int, help="students graded side by side (default: the number of cores)")
     grade_class.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade_class.add_argument("--csv", default="grades.csv", help="where to write the grades (default: grades.csv)")
+    _help_below_flag(grade_class)
     _unsafe_flag(grade_class)
     grade_class.set_defaults(run=_grade_class)
+
+    report = commands.add_parser("report", help="write class-report.html (what the class got wrong, with plots) "
+                                 "and class-misconceptions.csv from what grade-class found")
+    report.add_argument("--course", default=".", help="the course root (default: here)")
+    _help_below_flag(report)
+    report.set_defaults(run=_report)
 
     commands.add_parser("release", help="generate the student release (nbgrader) with its helpers"
                         ).set_defaults(run=_release)
