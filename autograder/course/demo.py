@@ -5,7 +5,7 @@
    stubs, and the students of :mod:`autograder.course.demo_class`;
 3. autograde the class through nbgrader, several students at a time;
 4. ``nbgrader generate_feedback``; export the grades as CSV;
-5. print the gradebook, student by part.
+5. print the gradebook, student by part; write the class report (:mod:`autograder.classroom.report`).
 
 The seed of the test cases is fixed, so running it again gives the same grades.
 """
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.classroom import grading
+from autograder.classroom import grading, report
 from autograder.config import ASSIGNMENT, ROOT
 from autograder.course.demo_class import submissions
 from autograder.course.nbgrader_course import hand_in
@@ -74,8 +74,12 @@ def run_demo(root=ROOT, jobs=None, out=sys.stdout):
 
     _step(f"5/5 gradebook (seed {SEED})", out)
     print(grading.format_gradebook(table), file=out)
+    summary, report_path, mistakes_path = report.write_report(root, only=students)  # from grade_class's findings
+    print(f"\n{summary}", file=out)
     print(f"\nfeedback: {root / 'feedback'}/<student>/{ASSIGNMENT}/*.html", file=out)
     print(f"grades:   {csv_path}", file=out)
+    print(f"report:   {report_path} (what the class got wrong; per student and misconception: "
+          f"{mistakes_path.name})", file=out)
     print(f"gradebook: {root / 'gradebook.db'} (nbgrader's own; `nbgrader export` works too)", file=out)
     print(f"done in {time.perf_counter() - started:.0f} s", file=out)
     return 0 if all(o.ok for o in outcomes) else 1
