@@ -1,5 +1,6 @@
 """The student release: generated from the source, self-contained, and free of answers."""
 import filecmp
+import re
 import shutil
 
 import nbformat
@@ -47,17 +48,51 @@ def test_release_has_no_answers_and_no_grader():
                 assert word not in text, (path, word)
 
 
+NOT_WRITTEN = re.compile(r"^\w+ is not written yet(, so [^:]+)?: write it in its cell above, then run this cell again\.$")
+FIGURE_CALL = re.compile(r"\b\w+_figures\.\w+\(")   # the notebooks' one style: conv1d_figures.sliding_window(...)
+
+
+def _lines(cell, stream):
+    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == stream).splitlines()
+
+
+def _images(cell):
+    return sum("image/png" in o.get("data", {}) for o in cell.outputs)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_release_notebook_runs_alone_and_fails_only_on_the_stubs(tmp_path, name):
-    """Run from a copy of the release folder alone: are the only errors NotImplementedError from the stubs?"""
+def test_run_all_on_the_fresh_release_shows_the_whole_lesson(tmp_path, name):
+    """From a copy of the release folder alone, does Run All reach the end with every lesson figure drawn,
+    and does each check of an unwritten function say so in exactly one line?"""
     folder = tmp_path / "conv_backprop"
     shutil.copytree(RELEASE, folder)
     notebook = nbformat.read(str(folder / name), as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell("import convkit\nprint(convkit.__file__)"))
-    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert errors, "the stubs should raise"
-    assert {e.ename for e in errors} == {"NotImplementedError"}, [(e.ename, e.evalue) for e in errors]
+    NotebookClient(notebook, timeout=600, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(folder)}}).execute()   # raises at the first error
     assert str(folder) in notebook.cells[-1].outputs[0].text  # its own copy of the helpers
+    code = [cell for cell in notebook.cells[:-1] if cell.cell_type == "code"]
+    checking = [cell for cell in code if "if_not_written(" in cell.source]
+    assert len(checking) >= 8, "the checks of the student's functions should use convkit.checks"
+    for cell in code:
+        said = [line for stream in ("stdout", "stderr") for line in _lines(cell, stream) if "not written" in line]
+        if cell in checking:
+            assert len(said) == 1 and NOT_WRITTEN.match(said[0]), (cell.source.splitlines()[0], said)
+            assert _images(cell) == 0, cell.source
+        else:
+            assert said == [], cell.source
+        graded = cell.metadata.get("nbgrader", {}).get("grade", False)
+        stream = "stderr" if graded else "stdout"   # an autograded cell fails Validate with it
+        assert all(line in _lines(cell, stream) for line in said), (cell.source.splitlines()[0], stream)
+        if graded:
+            assert _lines(cell, "stdout") == []
+        else:
+            assert _lines(cell, "stderr") == [], cell.source
+    lesson_figures = [cell for cell in code if FIGURE_CALL.search(cell.source) and cell not in checking]
+    assert lesson_figures, "no figure drawn from the lesson's own numbers"
+    undrawn = [cell.source.splitlines()[0] for cell in lesson_figures if _images(cell) == 0]
+    assert undrawn == []
+    student_figures = [cell for cell in checking if FIGURE_CALL.search(cell.source)]
+    assert all(", so " in _lines(cell, "stdout")[-1] for cell in student_figures), (
+        "a figure drawn from the student's results says why it cannot be drawn yet")

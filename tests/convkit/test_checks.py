@@ -1,0 +1,90 @@
+"""convkit.checks: a stub's NotImplementedError becomes one line; every other failure stays loud."""
+import numpy as np
+import pytest
+
+from convkit.checks import fail_if_not_written, not_written_line, skip_if_not_written, unwritten_function
+
+
+def conv1d_forward(x, w, b):
+    """The release's stub, as nbgrader writes it."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+def conv1d_backward(dy, x, w):
+    """A written function that is wrong on the worked example."""
+    return np.zeros_like(x), np.zeros_like(w), 0.0
+
+
+def train(forward, x):
+    """Library code between the notebook and the student's function, like tiny_cnn.train."""
+    return forward(x, np.ones(3), 0.0)
+
+
+def test_a_stub_prints_one_line_and_the_cell_goes_on(capsys):
+    """Does a check that calls a stub print exactly the one "not written yet" line, and run the code after it?"""
+    with skip_if_not_written(conv1d_forward):
+        conv1d_forward(np.ones(5), np.ones(3), 0.0)
+        raise AssertionError("the block must stop at the stub")
+    after_the_block = True
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "conv1d_forward is not written yet: write it in its cell above, then run this cell again."]
+    assert captured.err == "" and after_the_block
+
+
+def test_the_stub_is_found_under_library_code(capsys):
+    """When the stub is called from deeper code (the tiny CNN's training), is the stub still named?"""
+    with skip_if_not_written(conv1d_backward, conv1d_forward, unable="the tiny CNN cannot train"):
+        train(conv1d_forward, np.ones(5))
+    assert capsys.readouterr().out == (
+        "conv1d_forward is not written yet, so the tiny CNN cannot train: "
+        "write it in its cell above, then run this cell again.\n")
+
+
+def test_a_wrong_answer_still_fails_loudly(capsys):
+    """Does an assertion about a written but wrong function propagate with its own message, printing nothing?"""
+    with pytest.raises(AssertionError, match="dw should be"):
+        with skip_if_not_written(conv1d_backward):
+            _, dw, _ = conv1d_backward(np.ones(3), np.ones(5), np.ones(3))
+            np.testing.assert_allclose(dw, [5.0, 3.0, -5.0], err_msg="dw should be (5, 3, -5)")
+    assert capsys.readouterr().out == ""
+
+
+def test_not_implemented_elsewhere_is_not_taken_for_a_stub():
+    """Does a NotImplementedError raised by code other than the named functions propagate?"""
+    with pytest.raises(NotImplementedError, match="a library's own"):
+        with skip_if_not_written(conv1d_forward):
+            raise NotImplementedError("a library's own")
+
+
+def test_other_errors_propagate():
+    """Does an error that is not NotImplementedError (a crash in the student's code) propagate unchanged?"""
+    with pytest.raises(IndexError):
+        with skip_if_not_written(conv1d_forward):
+            np.ones(3)[5]
+
+
+def test_an_autograded_cell_reports_the_stub_on_stderr(capsys):
+    """Does fail_if_not_written write the one line to stderr (which nbgrader's Validate counts as a failure)?"""
+    with fail_if_not_written(conv1d_forward):
+        conv1d_forward(np.ones(5), np.ones(3), 0.0)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == not_written_line("conv1d_forward") + "\n"
+
+
+def test_unwritten_function_names_the_innermost_named_function():
+    """Is the function named the one whose own code raised, not merely one on the way?"""
+    def conv_forward(x):
+        return conv_backward(x)
+
+    def conv_backward(x):
+        raise NotImplementedError()
+
+    try:
+        conv_forward(1.0)
+    except NotImplementedError as error:
+        assert unwritten_function(error, [conv_forward, conv_backward]) is conv_backward
+        assert unwritten_function(error, [conv_forward]) is conv_forward
+        assert unwritten_function(ValueError(), [conv_forward]) is None
