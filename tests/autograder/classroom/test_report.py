@@ -2,6 +2,7 @@
 their explanations, the help threshold, what stopped, the CSV and the command."""
 import base64
 import csv
+import html
 from html.parser import HTMLParser
 
 import pytest
@@ -9,10 +10,14 @@ import pytest
 from autograder.classroom import findings, report
 from autograder.cli import main
 from autograder.classroom.report_summary import conditions_of, explanation, summarise
-from autograder.config import LIMITS
+from autograder.config import LIMITS, RELEASE_NOTEBOOKS
+from autograder.course.demo_class import CLASS, submissions
+from autograder.course.nbgrader_course import hand_in
 from autograder.engine.check import PartResult
+from autograder.engine.grade import grade
 from autograder.engine.misconceptions import CATALOGUE
-from autograder.spec.parts import OUTPUTS, PARTS
+from autograder.spec.parts import NOTEBOOK_PARTS, OUTPUTS, PARTS
+from manifest import BUGS
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -192,3 +197,82 @@ def test_the_report_command_writes_the_page_and_prints_the_summary(course, writt
     assert f"class report: {course / 'class-report.html'}" in printed
     assert "Need help (below 89): gia 45.0, ben 88.0" in printed
     assert (course / "class-misconceptions.csv").is_file()
+
+
+# --- The demo class, graded by the engine: its manifest is the oracle -------------------------------------
+
+DEMO_SEED = 31
+
+
+def _manifest_mistakes():
+    """``{mistake id: {student: {(part, output)}}}`` that the demo class's manifest says the report must name:
+    each student's sample bugs with a known id, in the parts and outputs where the bug is wrong."""
+    expected = {}
+    for student, choices in CLASS.items():
+        for notebook, functions in choices.items():
+            for function, stem in functions.items():
+                if stem is None or BUGS[stem]["id"] is None:
+                    continue
+                for key in NOTEBOOK_PARTS[notebook]:
+                    if function not in PARTS[key].functions:
+                        continue
+                    for output in BUGS[stem]["wrong"].get(key, []):
+                        if output in PARTS[key].outputs_of(function):
+                            expected.setdefault(BUGS[stem]["id"], {}).setdefault(student, set()).add((key, output))
+    return expected
+
+
+def _manifest_unwritten():
+    """``{(student, part)}`` where the demo class leaves a layer's function as the stub (the cnn part is not a layer)."""
+    return {(student, key) for student, choices in CLASS.items() for notebook, functions in choices.items()
+            for function, stem in functions.items() if stem is None
+            for key in NOTEBOOK_PARTS[notebook] if key != "cnn" and function in PARTS[key].functions}
+
+
+@pytest.fixture(scope="module")
+def demo_class(tmp_path_factory):
+    """The demo class graded by the engine as grade-class grades it (the cnn part left out: it names no
+    misconception), each student's findings kept in a course folder through a shard."""
+    course, shards = tmp_path_factory.mktemp("demo-course"), tmp_path_factory.mktemp("shards")
+    layers = [key for key in PARTS if key != "cnn"]
+    for student, notebooks in submissions(RELEASE_NOTEBOOKS).items():
+        folder = hand_in(shards / student, student, notebooks)
+        _, results = grade(folder, seed=DEMO_SEED, parts=layers)
+        findings.write_shard(shards / student, results, DEMO_SEED)
+        findings.bring_in(course, shards / student, student)
+    return course
+
+
+@pytest.mark.slow
+def test_the_report_names_each_demo_students_mistakes_as_the_manifest_says(demo_class):
+    """Does the report list every demo student's known mistakes under the right misconception, and no other,
+    with the right number of students, most students first?"""
+    summary = summarise(findings.load_class(demo_class), 60)
+    expected = _manifest_mistakes()
+    found = {m.id: {student: set(where) for student, where in m.places.items()} for m in summary.mistakes}
+    assert found == expected
+    counts = [len(m.students) for m in summary.mistakes]
+    assert counts == sorted(counts, reverse=True)
+    text = report.text(summary)
+    for mistake, students in expected.items():
+        assert f"{len(students):>3}  {mistake}: {', '.join(sorted(students))}" in text
+
+
+@pytest.mark.slow
+def test_the_report_names_the_demo_students_unwritten_functions(demo_class):
+    """Are exactly the parts a demo student left as the stub listed as not written?"""
+    summary = summarise(findings.load_class(demo_class), 60)
+    assert {(student, key) for student, key, _ in summary.not_written} == _manifest_unwritten()
+
+
+@pytest.mark.slow
+def test_the_demo_class_page_embeds_its_figures_and_explains_each_misconception(demo_class):
+    """Is the demo class's page self-contained, with each named misconception's plain words in it?"""
+    _, html_path, _ = report.write_report(demo_class)
+    page = _parsed(html_path)
+    sources = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
+    assert sources and all(src.startswith("data:image/png;base64,") for src in sources)
+    text = html_path.read_text()
+    for mistake in _manifest_mistakes():
+        words = [m.explanation for m in summarise(findings.load_class(demo_class), 60).mistakes if m.id == mistake]
+        assert html.escape(words[0]) in text, mistake
