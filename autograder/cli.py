@@ -39,8 +39,9 @@ def _grade_class(args):
 
     def progress(outcome, done, total):
         print(grading.describe(outcome, done, total), file=sys.stderr, flush=True)
-    outcomes = grading.grade_class(course, jobs=jobs, only=args.student, progress=progress)
-    table = grading.part_scores(course)
+    outcomes = grading.grade_class(course, jobs=jobs, only=args.student, progress=progress,
+                                   db_url=args.db, cluster=args.cluster)
+    table = grading.part_scores(course, args.db)
     for outcome in outcomes:  # a submission with nothing gradable still gets its row of zeros
         table.setdefault(outcome.student, {key: 0.0 for key in PARTS})
     print(grading.format_gradebook(table))
@@ -124,6 +125,10 @@ def main(argv=None):
     grade_class.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade_class.add_argument("--csv", default="grades.csv", help="where to write the grades (default: grades.csv)")
     _help_below_flag(grade_class)
+    grade_class.add_argument("--db", help="the gradebook's URL, e.g. postgresql://user@host/gradebook (default: the "
+                             "config's c.CourseDirectory.db_url, else gradebook.db); set up when empty")
+    grade_class.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                             help="grade on the workers of this Dask scheduler instead of --jobs here")
     _unsafe_flag(grade_class)
     grade_class.set_defaults(run=_grade_class)
 

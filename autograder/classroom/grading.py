@@ -4,8 +4,10 @@ nbgrader autogrades one student at a time and its SQLite gradebook is not
 safe for concurrent writers. So each student is autograded in a *shard*: a
 private course folder holding the config, a copy of the gradebook and that
 student's submission, where ``nbgrader autograde`` runs untouched. Shards run
-side by side (``jobs``). Their results then enter the real course one at a
-time, each in a single SQLite transaction that replaces that student's
+side by side (``jobs``), or on the workers of a Dask cluster (``cluster``,
+:mod:`autograder.classroom.cluster`). Their results then enter the course's
+gradebook (SQLite or PostgreSQL, :mod:`autograder.classroom.gradebook`) one
+at a time, each in a single transaction that replaces that student's
 submission rows: a crash or a kill half-way leaves every grade either the old
 one or the new one, and running again finishes the job.
 """
@@ -13,14 +15,13 @@ import csv
 import json
 import os
 import shutil
-import sqlite3
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.classroom import findings, intake
+from autograder.classroom import findings, gradebook, intake
 from autograder.config import ASSIGNMENT, AUTOGRADED_FOLDER, RELEASE_FOLDER, SUBMITTED_FOLDER
 from autograder.course.release import nbgrader
 from autograder.engine.grade import grade, part_seed
@@ -28,8 +29,7 @@ from autograder.pipeline.engine_grades import results_entry
 from autograder.sandbox import bubblewrap
 from autograder.spec.parts import NOTEBOOK_PARTS, PARTS, parse_grade_id
 
-# The rows of one submission, parent tables first.
-SUBMISSION_TABLES = ("submitted_assignment", "submitted_notebook", "grade", "comment")
+SUBMISSION_TABLES = gradebook.SUBMISSION_TABLES
 
 
 @dataclass
@@ -47,12 +47,20 @@ def students(course):
     return sorted(p.name for p in submitted.iterdir() if (p / ASSIGNMENT).is_dir()) if submitted.is_dir() else []
 
 
-def autograde_in_shard(course, student, shard):
-    """Autograde one student in a private copy of the course; returns (shard folder, intake notes)."""
+def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
+    """Autograde one student in a private copy of the course; returns (shard folder, intake notes).
+
+    ``snapshot``: a SQLite gradebook of the assignment's definitions
+    (:func:`gradebook.snapshot`), made from the course's gradebook when not
+    given; ``seed``: the test cases' seed, else ``CONVKIT_SEED``, else a fresh one.
+    """
     course, shard = Path(course), Path(shard)
     shard.mkdir(parents=True)
     shutil.copy(course / "nbgrader_config.py", shard)
-    shutil.copy(course / "gradebook.db", shard)
+    if snapshot is None:
+        gradebook.snapshot(gradebook.course_url(course), shard / "gradebook.db")
+    else:
+        shutil.copy(snapshot, shard / "gradebook.db")
     copy = shard / SUBMITTED_FOLDER / student / ASSIGNMENT
     shutil.copytree(course / SUBMITTED_FOLDER / student / ASSIGNMENT, copy)
     notes = intake.tidy(copy, course / RELEASE_FOLDER / ASSIGNMENT)
@@ -61,7 +69,7 @@ def autograde_in_shard(course, student, shard):
     # The engine grades here, outside nbgrader, so that students are graded
     # side by side; nbgrader's EngineGrades step writes these results into
     # the hidden cells instead of grading again.
-    seed = part_seed(os.environ.get("CONVKIT_SEED"))
+    seed = part_seed(os.environ.get("CONVKIT_SEED") if seed is None else seed)
     _, results = grade(copy, seed=seed)
     findings.write_shard(shard, results, seed, notes)  # what the class report reads
     precomputed = shard / "convkit-results.json"
@@ -69,7 +77,9 @@ def autograde_in_shard(course, student, shard):
         notebook: {key: {output: results_entry(results[key], output) for output in PARTS[key].outputs}
                    for key in keys}
         for notebook, keys in NOTEBOOK_PARTS.items()}))
+    # The shard's own gradebook, whatever database the course's config names.
     nbgrader(shard, "autograde", ASSIGNMENT, "--student", student, "--force", "--log-level=WARN",
+             f"--CourseDirectory.db_url={gradebook.sqlite_url(shard / 'gradebook.db')}",
              env={"CONVKIT_PRECOMPUTED": str(precomputed), "CONVKIT_SEED": str(seed)})
     return shard, notes
 
@@ -78,65 +88,45 @@ class NoNotebooks(Exception):
     """A submission with nothing to grade: the student's problem, reported, not a failure of the run."""
 
 
-def merge_shard(course, shard, student):
-    """Bring one student's autograded notebooks and grades from the shard into the course."""
+def merge_shard(course, shard, student, db_url=None):
+    """Bring one student's autograded notebooks and grades from the shard into the course
+    (``db_url``: the course's gradebook, default :func:`gradebook.course_url`)."""
     course, shard = Path(course), Path(shard)
     target = course / AUTOGRADED_FOLDER / student / ASSIGNMENT
     staging = target.with_name(ASSIGNMENT + ".incoming")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(shard / AUTOGRADED_FOLDER / student / ASSIGNMENT, staging)
-    with sqlite3.connect(course / "gradebook.db", isolation_level=None) as db:
-        db.execute("ATTACH DATABASE ? AS shard", (str(shard / "gradebook.db"),))
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            _replace_submission(db, student)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        finally:
-            db.execute("DETACH DATABASE shard")
+    gradebook.replace_submission(db_url or gradebook.course_url(course), shard / "gradebook.db", student)
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     findings.bring_in(course, shard, student)  # the engine's findings, for the class report
 
 
-def _replace_submission(db, student):
-    assignment = db.execute("SELECT id FROM assignment WHERE name = ?", (ASSIGNMENT,)).fetchone()[0]
-    mine = "SELECT id FROM {schema}.submitted_assignment WHERE assignment_id = ? AND student_id = ?"
-    notebooks = "SELECT id FROM {schema}.submitted_notebook WHERE assignment_id IN (" + mine + ")"
-    selectors = {
-        "submitted_assignment": "id IN (" + mine + ")",
-        "submitted_notebook": "assignment_id IN (" + mine + ")",
-        "grade": "notebook_id IN (" + notebooks + ")",
-        "comment": "notebook_id IN (" + notebooks + ")",
-    }
-    db.execute("INSERT OR REPLACE INTO main.student SELECT * FROM shard.student WHERE id = ?", (student,))
-    for table in reversed(SUBMISSION_TABLES):
-        db.execute(f"DELETE FROM main.{table} WHERE " + selectors[table].format(schema="main"), (assignment, student))
-    for table in SUBMISSION_TABLES:
-        db.execute(f"INSERT INTO main.{table} SELECT * FROM shard.{table} WHERE "
-                   + selectors[table].format(schema="shard"), (assignment, student))
+def grade_class(course, jobs=2, only=None, progress=None, db_url=None, cluster=None):
+    """Autograde every submission (or those in ``only``); returns a list of :class:`Outcome`.
 
-
-def grade_class(course, jobs=2, only=None, progress=None):
-    """Autograde every submission (or those in ``only``); returns a list of :class:`Outcome`."""
-    bubblewrap.check()
+    ``db_url``: the course's gradebook (default :func:`gradebook.course_url`),
+    set up first when it is empty; ``cluster``: a Dask scheduler's address,
+    where the students are graded instead of ``jobs`` at a time here.
+    """
     course = Path(course)
+    if cluster is None:
+        bubblewrap.check()  # on a cluster, each worker checks its own
+    db_url = db_url or gradebook.course_url(course)
+    gradebook.ensure_assignment(db_url, course)
     names = [s for s in students(course) if only is None or s in only]
     outcomes = []
-    with tempfile.TemporaryDirectory(prefix="convkit-class-") as tmp, ThreadPoolExecutor(max(1, jobs)) as pool:
-        def run(student):
-            start = time.perf_counter()
-            shard, notes = autograde_in_shard(course, student, Path(tmp) / student)
-            return shard, notes, time.perf_counter() - start
-
-        futures = {pool.submit(run, student): student for student in names}
-        for future in as_completed(futures):
-            student = futures[future]
+    with tempfile.TemporaryDirectory(prefix="convkit-class-") as tmp:
+        snapshot = gradebook.snapshot(db_url, Path(tmp) / "definitions.db")
+        if cluster is None:
+            graded = _graded_here(course, names, Path(tmp), snapshot, jobs)
+        else:
+            from autograder.classroom import cluster as dask_cluster
+            graded = dask_cluster.graded_on_cluster(cluster, course, names, Path(tmp), snapshot)
+        for student, result in graded:  # one writer at a time: this thread
             try:
-                shard, notes, seconds = future.result()
-                merge_shard(course, shard, student)  # one writer: this thread
+                shard, notes, seconds = result()
+                merge_shard(course, shard, student, db_url)
                 outcome = Outcome(student, True, seconds, notes=tuple(notes))
             except NoNotebooks as error:
                 outcome = Outcome(student, True, 0.0, notes=(str(error),))
@@ -149,6 +139,20 @@ def grade_class(course, jobs=2, only=None, progress=None):
     return sorted(outcomes, key=lambda o: o.student)
 
 
+def _graded_here(course, names, tmp, snapshot, jobs):
+    """``(student, result)`` as each student is autograded on this machine, ``jobs`` at a time;
+    ``result()`` gives (shard, intake notes, seconds) or raises what grading raised."""
+    def run(student):
+        start = time.perf_counter()
+        shard, notes = autograde_in_shard(course, student, tmp / student, snapshot=snapshot)
+        return shard, notes, time.perf_counter() - start
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        futures = {pool.submit(run, student): student for student in names}
+        for future in as_completed(futures):
+            yield futures[future], future.result
+
+
 def describe(outcome, done, total):
     """Progress lines for one graded student: time or failure, then what intake tidied."""
     status = f"{outcome.seconds:5.1f} s" if outcome.ok else f"FAILED: {outcome.message}"
@@ -156,19 +160,13 @@ def describe(outcome, done, total):
                      + [f"      note: {line}" for line in outcome.notes])
 
 
-def part_scores(course):
+def part_scores(course, db_url=None):
     """``{student: {part: score}}`` from the gradebook, parts from the grade cells' ids.
 
     A grade cell whose id is not a hidden test's (:func:`autograder.spec.parts.parse_grade_id`)
     counts under ``"other"``: in the total, in no part.
     """
-    with sqlite3.connect(Path(course) / "gradebook.db") as db:
-        rows = db.execute(
-            "SELECT sa.student_id, gc.name, COALESCE(g.manual_score, g.auto_score, 0) "
-            "FROM grade g JOIN base_cell gc ON g.cell_id = gc.id "
-            "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
-            "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
-            "JOIN assignment a ON sa.assignment_id = a.id WHERE a.name = ?", (ASSIGNMENT,)).fetchall()
+    rows = gradebook.part_scores_rows(db_url or gradebook.course_url(course))
     table = {}
     for student, cell, score in rows:
         parsed = parse_grade_id(cell)
