@@ -41,6 +41,33 @@ def test_every_hidden_test_cell_gets_its_points_and_feedback(tmp_path, monkeypat
         assert cell.outputs[-1].data["text/plain"] == "1.0"
 
 
+def test_what_the_visible_part_printed_or_raised_never_changes_the_engine_grade(tmp_path, monkeypatch):
+    """When a grade cell's visible part wrote to stderr or raised in the kernel (which nbgrader's determine_grade
+    scores 0), does nbgrader score each cell exactly the engine's points, full or partial, after EngineGrades?"""
+    from nbgrader.utils import determine_grade
+
+    points = {"forward": 4.5, "dx": 2.25, "dw": 0.0, "db": 1.5}   # full, partial, none, full
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps({NAME: {"2d": {output: {"points": value, "feedback": []}
+                                              for output, value in points.items()}}}))
+    monkeypatch.setenv("CONVKIT_PRECOMPUTED", str(path))
+    notebook = _notebook(PARTS["2d"].outputs)
+    notebook.cells[4].metadata["nbgrader"]["points"] = 1.5
+    left_by_the_kernel = [
+        [nbformat.v4.new_output("stream", name="stderr", text="conv2d_forward is not written yet: ...\n")],
+        [nbformat.v4.new_output("error", ename="AssertionError", evalue="dx should match Step 4", traceback=[])],
+        [nbformat.v4.new_output("stream", name="stdout", text="worked example OK\n"),
+         nbformat.v4.new_output("execute_result", data={"text/plain": "4.5"}, execution_count=3)],
+        [nbformat.v4.new_output("stream", name="stderr", text="conv2d_backward is not written yet: ...\n"),
+         nbformat.v4.new_output("error", ename="NameError", evalue="x_demo", traceback=[])],
+    ]
+    for cell, outputs in zip(notebook.cells[1:], left_by_the_kernel):
+        cell.outputs = outputs
+    graded, _ = EngineGrades().preprocess(notebook, {"unique_key": NAME[:-6]})
+    scored = {output: determine_grade(cell)[0] for cell, output in zip(graded.cells[1:], PARTS["2d"].outputs)}
+    assert scored == pytest.approx(points)
+
+
 def test_a_missing_hidden_test_cell_says_that_restoring_the_metadata_must_come_first(tmp_path, monkeypatch):
     """Does a notebook lacking a hidden test cell (RestoreCellMetadata left out) stop with words that say so?"""
     _precomputed(tmp_path, monkeypatch)
