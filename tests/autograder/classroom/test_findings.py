@@ -3,9 +3,14 @@ import json
 
 import pytest
 
-from autograder.classroom import findings
+from autograder.classroom import findings, grading
+from autograder.classroom.report_summary import mistakes_of
+from autograder.config import ASSIGNMENT, RELEASE_FOLDER
+from autograder.course.demo_class import CLASS, submissions
+from autograder.course.nbgrader_course import hand_in, make_course
 from autograder.engine.check import PartResult
-from autograder.spec.parts import OUTPUTS, PARTS
+from autograder.spec.parts import NOTEBOOK_PARTS, OUTPUTS, PARTS
+from manifest import BUGS
 
 
 def _results(named=None, score_2d=15.0):
@@ -79,3 +84,38 @@ def test_load_class_reads_only_the_students_asked_for(tmp_path):
         findings.write_shard(tmp_path / student, _results(), seed=1)
         findings.bring_in(tmp_path / "course", tmp_path / student, student)
     assert list(findings.load_class(tmp_path / "course", only=["ben"])) == ["ben"]
+
+
+HANDED_IN = "03_stride_padding.ipynb"  # one notebook: nbgrader runs one, and intake has something to say
+
+
+@pytest.fixture(scope="module")
+def graded_ben(tmp_path_factory):
+    """A course where grade-class graded one notebook of the demo student ben through nbgrader, over stale
+    findings of his: (course, his outcome)."""
+    course = make_course(tmp_path_factory.mktemp("course"))
+    hand_in(course, "ben", {HANDED_IN: submissions(course / RELEASE_FOLDER / ASSIGNMENT)["ben"][HANDED_IN]})
+    findings._write_atomically(findings.student_file(course, "ben"), {"seed": -1, "stale": True})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONVKIT_SEED", "31")
+        [outcome] = grading.grade_class(course, jobs=1, only=["ben"])
+    assert outcome.ok, outcome
+    return course, outcome
+
+
+@pytest.mark.slow
+def test_grade_class_keeps_what_the_engine_found_in_the_course(graded_ben):
+    """After grade-class, does ben's findings file replace the stale one, name his bugs as the manifest says,
+    and keep what intake said about his missing notebooks?"""
+    course, outcome = graded_ben
+    kept = findings.load_class(course)["ben"]
+    assert kept["seed"] == 31 and "stale" not in kept
+    assert kept["intake"] == list(outcome.notes) and outcome.notes
+    expected = {(BUGS[stem]["id"], key, output)
+                for notebook, functions in CLASS["ben"].items() if notebook == HANDED_IN
+                for function, stem in functions.items()
+                for key in NOTEBOOK_PARTS[notebook] if function in PARTS[key].functions
+                for output in BUGS[stem]["wrong"].get(key, []) if output in PARTS[key].outputs_of(function)}
+    assert set(mistakes_of(kept)) == expected and expected
+    assert kept["total"] == pytest.approx(sum(grading.part_scores(course)["ben"].values()))
+    assert not list((course / "findings").glob(".*"))  # no temporary file left
