@@ -192,6 +192,17 @@ def _function_problems(part, calls, results, load_problems, source_problems):
     return lines, broken
 
 
+# The exception an error text names: "IndexError: ...", "KeyError (code cell 4, line 2)" or
+# "conv_backward raised ValueError: ..." (the tiny CNN's training).
+_EXCEPTION = re.compile(r"(?:^|raised )([A-Z][\w.]*)(?=:|$| \()")
+
+
+def exception_type(error):
+    """The type of the exception that an error text (``CallResult.error``) names, or "error" when it names none."""
+    found = _EXCEPTION.search(error)
+    return found.group(1) if found else "error"
+
+
 def _troubles(part, calls, results):
     """What stopped a function's calls: {output: "timeout", "crash" or the exception type}, first one each.
 
@@ -200,8 +211,7 @@ def _troubles(part, calls, results):
     troubles = {}
     for call, result in zip(calls, results):
         if result.status == "error" and not result.not_implemented:
-            found = re.match(r"[A-Za-z_][\w.]*", result.error)
-            trouble = found.group(0) if found else "an exception"
+            trouble = exception_type(result.error)
         elif result.status in ("timeout", "crash"):
             trouble = result.status
         else:

@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from autograder.engine.check import PartResult
+from autograder.engine.check import PartResult, exception_type
 from autograder.engine.source import AST_LOCK
 from autograder.sandbox.runner import run_training
 from convkit import tiny_cnn
@@ -73,8 +73,9 @@ def check_cnn(part, source, timeout, batch=None):
     record, arrays = run_training(source, part.forward, part.backward, TRAINING, data, timeout)
     notes = [str(note) for note in record.get("notes", [])][:3]
     if record.get("status") != "ok":
-        result.troubles["accuracy"] = record.get("status") if record.get("status") in ("timeout", "crash") \
-            else str(record.get("error", "an exception")).split(":")[0].split(" ")[0]
+        status = record.get("status")
+        result.troubles["accuracy"] = (status if status in ("timeout", "crash")
+                                       else exception_type(str(record.get("error", ""))))
         result.say(["accuracy"], f"Training the tiny CNN with your layer failed: {record.get('error', 'no result')}."
                    + (f" Also, {'; '.join(notes)}." if notes else ""))
         return result

@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from autograder.engine.check import PartResult, hundredths
+from autograder.engine.check import PartResult, exception_type, hundredths
 from autograder.engine.grade import grade
 from autograder.pipeline.engine_grades import results_entry
 from autograder.spec.cases import make_cases, only_values, what_sets_apart
@@ -330,3 +330,15 @@ def test_the_features_of_the_failing_cases_are_kept_per_output(students):
     _, results = grade(students / "bug_dx_not_dilated.py", seed=3, parts=["stride"], part_timeout=5)
     assert "stride > 1" in results["stride"].features["dx"][0].split(" and "), results["stride"].features
     assert set(results["stride"].features) == {"dx"}
+
+
+@pytest.mark.parametrize("error, name", [
+    ("IndexError: index 5 is out of bounds (code cell 3, line 7: dx[i] += 1)", "IndexError"),
+    ("KeyError (code cell 4, line 2: d[k])", "KeyError"),
+    ("LinAlgError: Singular matrix", "LinAlgError"),
+    ("conv_backward raised ValueError: batch of sixteen (layer.py, line 3)", "ValueError"),
+    ("conv_forward returned an output of shape (2,) where (3,) was needed", "error"),
+])
+def test_the_exception_type_is_read_from_the_error_text(error, name):
+    """Is the type of the exception taken from each form an error text has, and none made up?"""
+    assert exception_type(error) == name

@@ -34,9 +34,10 @@ def test_an_exception_in_the_students_backward_is_quoted_with_the_students_line(
             "    if x.shape[0] == 16:\n"
             "        raise ValueError('batch of sixteen')\n"
             "    return honest_loops.conv_backward(dout, x, w, stride, pad)\n")
-    cnn, _ = _grade_cnn(tmp_path, students, code)
+    cnn, results = _grade_cnn(tmp_path, students, code)
     text = " ".join(cnn["feedback"])
     assert "conv_backward raised ValueError: batch of sixteen" in text and "raise ValueError" in text
+    assert results["cnn"].troubles == {"accuracy": "ValueError"}  # for the class report
 
 
 @pytest.mark.slow
