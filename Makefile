@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(PY) -m bench.training
 	$(PY) -m bench.honest_student
 	$(PY) -m bench.grading_throughput
+	$(PY) -m bench.cluster_throughput
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

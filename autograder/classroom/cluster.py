@@ -1,0 +1,107 @@
+"""Grading a class on a Dask cluster: one task per student, the results shipped back as bytes.
+
+Each task grades one student on a worker exactly as a local job does
+(:func:`autograder.classroom.grading.autograde_in_shard`: the sandboxed
+engine, then a real ``nbgrader autograde`` in a private shard) and returns
+the shard's results; the submitting process merges them into the course's
+gradebook one student at a time (:func:`grading.merge_shard`).
+
+Nothing is shared between the machines but the scheduler: a task carries the
+student's submission, and every task reads one bundle of the course, sent to
+each worker once (``scatter``): ``nbgrader_config.py``, a SQLite snapshot of
+the assignment's definitions (:func:`gradebook.snapshot`) and the release
+notebooks (for intake). It returns a tar of the shard's gradebook, its
+autograded notebooks and every ``convkit-*.json`` at the shard's root.
+
+A worker needs the kit installed at the same version (``requirements.txt``,
+which installs it too) and bubblewrap; student code runs in bubblewrap's
+unshared network namespace, so it cannot reach the scheduler, the workers or
+the database. A worker that dies mid-task costs nothing: the scheduler runs
+its task again elsewhere, and the merge replaces the student's rows, so a
+student is graded once whatever ran twice.
+"""
+import functools
+import io
+import os
+import tarfile
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from autograder.config import ASSIGNMENT, AUTOGRADED_FOLDER, RELEASE_FOLDER, SUBMITTED_FOLDER
+
+
+def _tar(members):
+    """A gzip tar of ``{name in the archive: path}`` (folders whole)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, path in members.items():
+            archive.add(path, arcname=name)
+    return buffer.getvalue()
+
+
+def _untar(data, folder):
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        archive.extractall(folder, filter="data")
+    return folder
+
+
+def course_bundle(course, snapshot):
+    """What every task needs of the course: its config, the gradebook snapshot, the release notebooks."""
+    release = Path(course) / RELEASE_FOLDER / ASSIGNMENT
+    members = {"nbgrader_config.py": Path(course) / "nbgrader_config.py", "gradebook.db": Path(snapshot)}
+    members.update({f"{RELEASE_FOLDER}/{ASSIGNMENT}/{p.name}": p for p in sorted(release.glob("*.ipynb"))})
+    return _tar(members)
+
+
+def submission_bundle(course, student):
+    folder = f"{SUBMITTED_FOLDER}/{student}/{ASSIGNMENT}"
+    return _tar({folder: Path(course) / folder})
+
+
+def shard_results(shard, student):
+    """What the submitting process merges: the shard's gradebook, autograded notebooks and convkit-*.json files."""
+    members = {"gradebook.db": shard / "gradebook.db"}
+    members.update({p.name: p for p in sorted(shard.glob("convkit-*.json"))})
+    autograded = f"{AUTOGRADED_FOLDER}/{student}/{ASSIGNMENT}"
+    members[autograded] = shard / autograded
+    return _tar(members)
+
+
+def grade_student(course_bytes, submission_bytes, student, seed):
+    """The task, run on a worker: ``(shard results as bytes, intake notes, seconds)``."""
+    from autograder.classroom import grading
+
+    with tempfile.TemporaryDirectory(prefix="convkit-task-") as tmp:
+        course = _untar(course_bytes, Path(tmp) / "course")
+        _untar(submission_bytes, course)
+        start = time.perf_counter()
+        shard, notes = grading.autograde_in_shard(course, student, Path(tmp) / "shard",
+                                                  snapshot=course / "gradebook.db", seed=seed)
+        return shard_results(shard, student), notes, time.perf_counter() - start
+
+
+def _landed(future, shard):
+    results, notes, seconds = future.result()
+    return _untar(results, shard), notes, seconds
+
+
+def graded_on_cluster(address, course, names, tmp, snapshot):
+    """``(student, result)`` as each student's task ends on the cluster at ``address``; ``result()``
+    unpacks the shard into ``tmp/<student>`` and gives (shard, intake notes, seconds), or raises
+    what grading raised on the worker."""
+    from distributed import Client, as_completed
+
+    seed = os.environ.get("CONVKIT_SEED")
+    with Client(address) as client:
+        bundle = client.scatter(course_bundle(course, snapshot), broadcast=True)
+        # A fresh key per run: a restarted submitting process never picks up a stale result.
+        futures = {client.submit(grade_student, bundle, submission_bundle(course, student), student, seed,
+                                 key=f"convkit-grade-{student}-{uuid.uuid4().hex}", pure=False): student
+                   for student in names}
+        for future in as_completed(futures):
+            student = futures[future]
+            yield student, functools.partial(_landed, future, Path(tmp) / student)

@@ -1,0 +1,177 @@
+"""Real services for the class-grading tests, started by the tests on loopback and stopped after them:
+a PostgreSQL server (Debian's binaries, as the ``postgres`` user when the tests run as root) and a
+Dask scheduler with three workers, each its own process; and a small class to grade on them."""
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from autograder.classroom import grading
+from autograder.config import ROOT
+from autograder.course.demo_class import submissions
+from autograder.course.nbgrader_course import hand_in, make_course
+
+BIN = Path(sys.executable).parent
+SEED = "7"
+# Four students of the demo class, handing in notebooks 01 and 02 only (the rest is graded as missing),
+# so that a class grades in seconds: all right, a flipped 2D forward, an unrotated 1D dx, an off-by-one.
+STUDENTS = ("ada", "cho", "eli", "gia")
+NOTEBOOKS = ("01_conv1d.ipynb", "02_conv2d.ipynb")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stop(process):
+    """SIGKILL a process started in its own session, with everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@dataclass
+class Postgres:
+    port: int
+    folder: Path
+    databases: list = field(default_factory=list)
+
+    def new_database(self):
+        """An empty database on the server; its URL."""
+        import psycopg
+
+        name = f"gradebook{len(self.databases)}"
+        with psycopg.connect(f"postgresql://grader@127.0.0.1:{self.port}/postgres", autocommit=True) as db:
+            db.execute(f"CREATE DATABASE {name}")
+        self.databases.append(name)
+        return f"postgresql://grader@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throw-away PostgreSQL server in a temporary folder: trust authentication, 127.0.0.1, a free port."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not found:
+        pytest.skip("needs PostgreSQL's server binaries: the Debian package postgresql (scripts/system-packages)")
+    pg_bin = Path(found[-1]).parent
+    # The server refuses to run as root: as root, run it as the package's postgres user.
+    as_server = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    folder = Path(tempfile.mkdtemp(prefix="convkit-pg-"))
+    folder.chmod(0o777)
+    port = free_port()
+    subprocess.run([*as_server, pg_bin / "initdb", "-D", folder / "data", "-A", "trust", "-U", "grader"],
+                   check=True, capture_output=True)
+    subprocess.run([*as_server, pg_bin / "pg_ctl", "-D", folder / "data", "-o", f"-p {port} -k {folder} -h 127.0.0.1",
+                    "-l", folder / "server.log", "-w", "start"], check=True, capture_output=True)
+    try:
+        yield Postgres(port, folder)
+    finally:
+        subprocess.run([*as_server, pg_bin / "pg_ctl", "-D", folder / "data", "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class DaskCluster:
+    address: str
+    scheduler: subprocess.Popen
+    workers: list
+    logs: Path
+
+    def add_worker(self):
+        log = open(self.logs / f"worker{len(self.workers)}.log", "w")
+        # No nanny: the process killed is the worker itself, with the nbgrader and kernels it started.
+        worker = subprocess.Popen([BIN / "dask", "worker", self.address, "--nthreads", "1", "--no-dashboard",
+                                   "--no-nanny", "--host", "127.0.0.1"],
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=self.logs)
+        self.workers.append(worker)
+        return worker
+
+    def worker_by_pid(self, pid):
+        return next(worker for worker in self.workers if worker.pid == pid)
+
+    def client(self):
+        from distributed import Client
+        return Client(self.address, timeout=60)
+
+    def wait_for_workers(self, count):
+        with self.client() as client:
+            client.wait_for_workers(count, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """A Dask scheduler and three one-thread workers on 127.0.0.1, each a separate process."""
+    logs = tmp_path_factory.mktemp("dask")
+    port = free_port()
+    scheduler = subprocess.Popen([BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], stdout=open(logs / "scheduler.log", "w"),
+                                 stderr=subprocess.STDOUT, start_new_session=True, cwd=logs)
+    cluster = DaskCluster(f"tcp://127.0.0.1:{port}", scheduler, [], logs)
+    try:
+        for _ in range(3):
+            cluster.add_worker()
+        cluster.wait_for_workers(3)
+        yield cluster
+    finally:
+        for process in [*cluster.workers, scheduler]:
+            _stop(process)
+
+
+@pytest.fixture(scope="session")
+def small_class(tmp_path_factory):
+    """A course from this repository's source with four demo students (notebooks 01 and 02), nothing graded."""
+    course = make_course(tmp_path_factory.mktemp("small-class") / "course", root=ROOT)
+    everyone = submissions(course / "assignments" / "conv_backprop")
+    for student in STUDENTS:
+        hand_in(course, student, {name: everyone[student][name] for name in NOTEBOOKS})
+    return course
+
+
+def copy_course(course, folder):
+    shutil.copytree(course, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sqlite_reference(small_class, tmp_path_factory):
+    """The small class graded on this machine into its SQLite gradebook, seed 7: ``{student: {part: score}}``."""
+    course = copy_course(small_class, tmp_path_factory.mktemp("reference") / "course")
+    saved = os.environ.get("CONVKIT_SEED")
+    os.environ["CONVKIT_SEED"] = SEED
+    try:
+        outcomes = grading.grade_class(course, jobs=2)
+    finally:
+        os.environ.pop("CONVKIT_SEED") if saved is None else os.environ.__setitem__("CONVKIT_SEED", saved)
+    assert all(o.ok for o in outcomes), [o.message for o in outcomes]
+    scores = grading.part_scores(course)
+    assert sorted(scores) == sorted(STUDENTS)
+    return scores
+
+
+def grade_class_command(course, *options):
+    """``python -m autograder grade-class`` on ``course`` with ``options``, as the instructor types it."""
+    return [sys.executable, "-m", "autograder", "grade-class", "--course", str(course),
+            "--csv", str(Path(course) / "grades.csv"), *options]
+
+
+def command_environment():
+    return dict(os.environ, CONVKIT_SEED=SEED)
+
+
+def wait_until(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.2)

@@ -1,0 +1,77 @@
+"""A class graded on a real Dask cluster into a real PostgreSQL gradebook: the grades one machine gives,
+whatever dies on the way."""
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.classroom import gradebook, grading
+
+from class_services import (STUDENTS, command_environment, copy_course, grade_class_command, wait_until)
+
+pytestmark = [pytest.mark.slow, pytest.mark.cluster]
+
+
+def _graded_once_each(url):
+    return gradebook.submission_counts(url) == {student: 1 for student in STUDENTS}
+
+
+def test_a_class_graded_on_the_cluster_into_postgresql_equals_one_machine_with_sqlite(
+        small_class, sqlite_reference, postgres, dask_cluster, tmp_path, monkeypatch):
+    """Three workers, an empty PostgreSQL database set up by grade-class itself: same grades for every
+    student and part as the SQLite run on one machine, one submission each, the notebooks back?"""
+    monkeypatch.setenv("CONVKIT_SEED", "7")
+    course = copy_course(small_class, tmp_path / "course")
+    url = postgres.new_database()
+    outcomes = grading.grade_class(course, db_url=url, cluster=dask_cluster.address)
+    assert all(o.ok for o in outcomes), [o.message for o in outcomes]
+    assert grading.part_scores(course, url) == sqlite_reference
+    assert _graded_once_each(url)
+    with Gradebook(gradebook.normalize(url)) as book:  # nbgrader reads it as its own
+        assert book.find_submission("conv_backprop", "cho").score == pytest.approx(sum(sqlite_reference["cho"].values()))
+    for student in STUDENTS:
+        assert (course / "autograded" / student / "conv_backprop" / "02_conv2d.ipynb").is_file()
+
+
+def test_a_worker_killed_while_it_grades_costs_nothing(small_class, sqlite_reference, postgres, dask_cluster,
+                                                       tmp_path):
+    """SIGKILL to a worker (and its nbgrader and kernels) mid-task: does every student still end up graded
+    exactly once, with the grades of one machine?"""
+    course = copy_course(small_class, tmp_path / "course")
+    url = postgres.new_database()
+    run = subprocess.Popen(grade_class_command(course, "--cluster", dask_cluster.address, "--db", url),
+                           env=command_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with dask_cluster.client() as client:
+        wait_until(lambda: any(client.processing().values()), 120, "a task on a worker")
+        busy = next(address for address, keys in client.processing().items() if keys)
+        pid = client.scheduler_info()["workers"][busy]["pid"]
+        time.sleep(3)  # well into grading: the engine has started, nbgrader has not finished
+        assert client.processing().get(busy), "the worker finished before it could be killed"
+        os.killpg(dask_cluster.worker_by_pid(pid).pid, signal.SIGKILL)  # its own session: nbgrader and kernels too
+    output, _ = run.communicate(timeout=600)
+    dask_cluster.add_worker()  # the next test has three workers again
+    assert run.returncode == 0, output
+    assert grading.part_scores(course, url) == sqlite_reference
+    assert _graded_once_each(url)
+
+
+def test_a_submitting_process_killed_half_way_finishes_with_the_same_grades_when_started_again(
+        small_class, sqlite_reference, postgres, dask_cluster, tmp_path):
+    """grade-class killed after its first student is merged, then run again: same grades, one submission each?"""
+    course = copy_course(small_class, tmp_path / "course")
+    url = postgres.new_database()
+    command = grade_class_command(course, "--cluster", dask_cluster.address, "--db", url)
+    dask_cluster.wait_for_workers(3)
+    run = subprocess.Popen(command, env=command_environment(), start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until(lambda: run.poll() is not None or gradebook.submission_counts(url), 300, "a first merged student")
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    assert len(gradebook.submission_counts(url)) < len(STUDENTS), "the run finished before it was killed"
+    subprocess.run(command, env=command_environment(), check=True, capture_output=True)
+    assert grading.part_scores(course, url) == sqlite_reference
+    assert _graded_once_each(url)
+    assert not list((course / "autograded").glob("*/*.incoming"))
