@@ -2,7 +2,8 @@
 
 1. generate the student release (nbgrader ``generate_assignment``);
 2. fill ``submitted/`` with a demo class: the solved notebooks, the untouched
-   stubs, and the students of :mod:`autograder.course.demo_class`;
+   stubs, and the students of :mod:`autograder.course.demo_class`, whose names
+   and e-mails go into nbgrader's student table (Formgrader lists them);
 3. autograde the class through nbgrader, several students at a time;
 4. ``nbgrader generate_feedback``; export the grades as CSV;
 5. print the gradebook, student by part; write the class report (:mod:`autograder.classroom.report`).
@@ -15,9 +16,11 @@ import sys
 import time
 from pathlib import Path
 
+from nbgrader.api import Gradebook
+
 from autograder.classroom import grading, report
-from autograder.config import ASSIGNMENT, ROOT
-from autograder.course.demo_class import submissions
+from autograder.config import ASSIGNMENT, COURSE_ID, ROOT
+from autograder.course.demo_class import roster, submissions
 from autograder.course.nbgrader_course import hand_in
 from autograder.course.release import build_release, nbgrader
 from autograder.sandbox import bubblewrap
@@ -43,6 +46,15 @@ def fill_class(root, release, out):
     return list(everyone)
 
 
+def register_students(root, students):
+    """Put the students' names and e-mails in the course's gradebook, as an instructor
+    enters the class list, with nbgrader's own API (Formgrader reads them there)."""
+    names = roster()
+    with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}", COURSE_ID) as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student, **names[student])
+
+
 def run_demo(root=ROOT, jobs=None, out=sys.stdout):
     root = Path(root)
     os.environ["CONVKIT_SEED"] = SEED  # the grading kernels inherit it
@@ -60,6 +72,7 @@ def run_demo(root=ROOT, jobs=None, out=sys.stdout):
 
     _step("2/5 handing in the demo class", out)
     students = fill_class(root, release, out)
+    register_students(root, students)  # before grading: each student's grading copy of the gradebook keeps them
 
     _step(f"3/5 autograding {len(students)} submissions through nbgrader, {jobs} at a time", out)
 
