@@ -19,6 +19,7 @@ from pathlib import Path
 from autograder.classroom import findings, report_figures
 from autograder.classroom.report_summary import summarise
 from autograder.config import ASSIGNMENT, limit
+from autograder.spec.parts import PARTS
 
 HTML_NAME = "class-report.html"
 CSV_NAME = "class-misconceptions.csv"
@@ -103,6 +104,11 @@ def page(summary):
         _figure(report_figures.cnn_accuracy(summary), "histogram of the tiny CNN's held-out accuracy"),
         _table(["student", "accuracy"], [(s, f"{100 * a:.1f} %") for s, a in sorted(summary.accuracies.items())],
                numeric=(1,)) if summary.accuracies else "<p>No student's layer trained the network.</p>",
+        "<h2>Every student</h2>",
+        _table(["student", "total", *PARTS, "misconceptions"],
+               [(s, f"{summary.totals[s]:.2f}", *(f"{summary.part_scores[key][s]:.2f}" for key in PARTS),
+                 ", ".join(m.id for m in summary.mistakes if s in m.places)) for s in summary.students],
+               numeric=tuple(range(1, len(PARTS) + 2))),
     ]
     body = "\n".join(section for section in sections if section)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class report: '

@@ -156,6 +156,7 @@ def test_exceptions_intake_repairs_and_the_cnn_are_reported(written):
     page = html_path.read_text()
     assert "01_conv1d (1).ipynb was graded as 01_conv1d.ipynb" in page and "40.0 %" in page
     assert "conv_backward_chw, conv_forward_chw" in page  # gia's stubs
+    assert "<td>cho</td><td class=\"number\">90.00</td>" in page  # the table of every student
 
 
 def test_the_csv_has_a_row_per_student_mistake_and_output(written):
