@@ -32,7 +32,8 @@ def totals_histogram(summary):
     figure = Figure(figsize=(6, 2.6))
     axes = figure.subplots()
     axes.hist(list(summary.totals.values()), bins=range(0, 101, 10), color="#4a78a8", edgecolor="white")
-    axes.axvline(summary.help_below, color=COLOURS["zero"], linestyle="--", label=f"needs help: below {summary.help_below:g}")
+    axes.axvline(summary.help_below, color=COLOURS["zero"], linestyle="--",
+                 label=f"needs help: below {summary.help_below:g}")
     axes.set(xlabel="total points (of 100)", ylabel="students", xlim=(0, 100))
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.legend(frameon=False)

@@ -165,7 +165,8 @@ def test_the_csv_has_a_row_per_student_mistake_and_output(written):
     with open(csv_path, newline="") as handle:
         rows = [(r["student"], r["misconception"], r["part"], r["output"], r["students with it"])
                 for r in csv.DictReader(handle)]
-    assert rows == [("ben", "dx_dout_not_dilated", "stride", "dx", "2"), ("cho", "dx_dout_not_dilated", "stride", "dx", "2"),
+    assert rows == [("ben", "dx_dout_not_dilated", "stride", "dx", "2"),
+                    ("cho", "dx_dout_not_dilated", "stride", "dx", "2"),
                     ("cho", "dw_stride_ignored", "stride", "dw", "1")]
 
 
@@ -224,7 +225,7 @@ def _manifest_mistakes():
 
 
 def _manifest_unwritten():
-    """``{(student, part)}`` where the demo class leaves a layer's function as the stub (the cnn part is not a layer)."""
+    """``{(student, part)}`` where the demo class leaves a layer's function as the stub (cnn is not a layer)."""
     return {(student, key) for student, choices in CLASS.items() for notebook, functions in choices.items()
             for function, stem in functions.items() if stem is None
             for key in NOTEBOOK_PARTS[notebook] if key != "cnn" and function in PARTS[key].functions}
