@@ -18,7 +18,7 @@ function says so in one line::
   cell with stderr output as failed, and the notebook still goes on.
 
 Only a ``NotImplementedError`` raised by the code of one of the named
-functions counts as "not written yet". A wrong answer (an
+functions itself (the stub's ``raise``) counts as "not written yet". A wrong answer (an
 ``AssertionError`` with the check's message) or any other error propagates
 unchanged: it fails loudly, as it should.
 """
@@ -47,7 +47,7 @@ def not_written_line(name, unable=None):
 
 
 def unwritten_function(error, functions):
-    """The function among ``functions`` whose own code raised ``error``, or None.
+    """The function among ``functions`` whose own code raised ``error`` as a stub does, or None.
 
     Parameters
     ----------
@@ -59,19 +59,19 @@ def unwritten_function(error, functions):
     Returns
     -------
     function : callable or None
-        The innermost of ``functions`` on the traceback when ``error`` is a
-        ``NotImplementedError``; None for any other error, or one raised
-        elsewhere (a library, the notebook's own code).
+        The function of ``functions`` whose own code raised ``error`` (the
+        last frame of its traceback), when ``error`` is a
+        ``NotImplementedError``; None for any other error, or one raised by
+        other code, even when called from one of ``functions`` (a library,
+        another function of the notebook).
     """
-    if not isinstance(error, NotImplementedError):
+    if not isinstance(error, NotImplementedError) or error.__traceback__ is None:
         return None
-    by_code = {function.__code__: function for function in functions if hasattr(function, "__code__")}
-    raiser = None
     frame = error.__traceback__
-    while frame is not None:
-        raiser = by_code.get(frame.tb_frame.f_code, raiser)
+    while frame.tb_next is not None:
         frame = frame.tb_next
-    return raiser
+    by_code = {function.__code__: function for function in functions if hasattr(function, "__code__")}
+    return by_code.get(frame.tb_frame.f_code)
 
 
 @contextlib.contextmanager

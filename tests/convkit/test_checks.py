@@ -74,17 +74,29 @@ def test_an_autograded_cell_reports_the_stub_on_stderr(capsys):
     assert captured.err == not_written_line("conv1d_forward") + "\n"
 
 
-def test_unwritten_function_names_the_innermost_named_function():
-    """Is the function named the one whose own code raised, not merely one on the way?"""
+def test_unwritten_function_names_the_function_whose_own_code_raised():
+    """Is the function named the one whose own code raised, and not one that merely called it?"""
     def conv_forward(x):
         return conv_backward(x)
 
     def conv_backward(x):
         raise NotImplementedError()
 
-    try:
+    with pytest.raises(NotImplementedError) as raised:
         conv_forward(1.0)
-    except NotImplementedError as error:
-        assert unwritten_function(error, [conv_forward, conv_backward]) is conv_backward
-        assert unwritten_function(error, [conv_forward]) is conv_forward
-        assert unwritten_function(ValueError(), [conv_forward]) is None
+    assert unwritten_function(raised.value, [conv_forward, conv_backward]) is conv_backward
+    assert unwritten_function(raised.value, [conv_forward]) is None
+    assert unwritten_function(ValueError(), [conv_forward]) is None
+
+
+def test_not_implemented_from_a_library_inside_the_function_propagates():
+    """Does a NotImplementedError that a library raises inside a written function fail loudly?"""
+    def conv_forward(x):
+        return library_call(x)
+
+    def library_call(x):
+        raise NotImplementedError("this mode is not supported")
+
+    with pytest.raises(NotImplementedError, match="not supported"):
+        with skip_if_not_written(conv_forward):
+            conv_forward(1.0)
