@@ -67,15 +67,12 @@ class JupyterServer:
         dirs = {name: private / name for name in ("config", "data", "runtime", "home", "settings", "workspaces")}
         for folder in dirs.values():
             folder.mkdir(parents=True, exist_ok=True)
-        # Every notebook cell in the page (no windowing), so that the whole notebook can be read at once.
+        # Every notebook cell in the page (no windowing), so that the whole notebook can be read at once;
+        # the notebook's own kernel started without asking (a slow kernel-spec answer otherwise opens a
+        # "Select Kernel" dialog over the notebook).
         tracker = dirs["settings"] / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
         tracker.parent.mkdir(parents=True, exist_ok=True)
-        tracker.write_text(json.dumps({"windowingMode": "none"}))
-        # The notebook's own kernel, started without asking (a slow kernel-spec answer otherwise opens
-        # a "Select Kernel" dialog over the notebook).
-        docmanager = dirs["settings"] / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings"
-        docmanager.parent.mkdir(parents=True, exist_ok=True)
-        docmanager.write_text(json.dumps({"autoStartDefaultKernel": True}))
+        tracker.write_text(json.dumps({"windowingMode": "none", "autoStartDefaultKernel": True}))
         # No news feed or update check from a closed network.
         news = dirs["settings"] / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
         news.parent.mkdir(parents=True, exist_ok=True)

@@ -54,10 +54,12 @@ def timings(tmp_path_factory):
     yield table
     path = tmp_path_factory.getbasetemp() / "browser-timings.json"
     path.write_text(json.dumps(table, indent=1))
-    lines = [f"{'notebook':26} {'run':7} {'Run All s':>9} {'images':>6} {'figure cells':>12} {'Validate s':>10}"]
+    lines = [f"{'notebook':26} {'run':7} {'Run All s':>9} {'images':>6} {'figure cells':>12} "
+             f"{'of them not written':>19} {'not written lines':>17} {'Validate s':>10}"]
     for name, runs in sorted(table.items()):
         for run, row in runs.items():
             lines.append(f"{name:26} {run:7} {row['seconds']:9.1f} {row['images']:6d} {row['figure_cells']:12d} "
+                         f"{row['figure_cells_not_written']:19d} {row['not_written_lines']:17d} "
                          f"{row.get('validate_seconds', float('nan')):10.1f}")
     print("\n" + "\n".join(lines) + f"\n(written to {path})")
 
@@ -67,14 +69,22 @@ def _ran_every_code_cell(cells):
     assert not unrun, f"Run All did not run cells {unrun} (prompts {[cells[i]['prompt'] for i in unrun]})"
 
 
-def _drew_every_figure(cells, path):
+def _says_not_written(cell):
+    return any(labdriver.NOT_WRITTEN in out["text"] for out in cell["outputs"])
+
+
+def _drew_every_figure(cells, path, fresh=False):
+    """Every cell that calls a figure helper shows an image; on the fresh release, a figure of the
+    student's own results (the tiny CNN's training) may say instead that its function is not written yet."""
     figures = labdriver.figure_cells(path)
     assert figures, f"{path.name} draws no figure: has the figure call style changed?"
-    missing = [i for i in figures if not labdriver.images(cells[i])]
+    missing = [i for i in figures if not labdriver.images(cells[i]) and not (fresh and _says_not_written(cells[i]))]
     assert not missing, f"cells {missing} call a figure helper but show no image"
     broken = [(i, image) for i, cell in enumerate(cells) for image in labdriver.images(cell) if not image["loaded"]]
     assert not broken, f"images that did not render: {broken}"
-    return sum(len(labdriver.images(cell)) for cell in cells), len(figures)
+    return {"images": sum(len(labdriver.images(cell)) for cell in cells), "figure_cells": len(figures),
+            "figure_cells_not_written": sum(1 for i in figures if not labdriver.images(cells[i])),
+            "not_written_lines": sum(out["text"].count(labdriver.NOT_WRITTEN) for c in cells for out in c["outputs"])}
 
 
 def _nothing_cut_off(cells):
@@ -90,8 +100,8 @@ def test_fresh_release_runs_to_the_end(name, lab, page, timings):
     seconds = notebook.run_all()
     cells = notebook.cells()
     _ran_every_code_cell(cells)
-    images, figures = _drew_every_figure(cells, folder / name)
-    timings.setdefault(name, {})["fresh"] = {"seconds": seconds, "images": images, "figure_cells": figures}
+    seen = _drew_every_figure(cells, folder / name, fresh=True)
+    timings.setdefault(name, {})["fresh"] = dict(seen, seconds=seconds)
 
     errors = [(i, text) for i, cell in enumerate(cells) for text in labdriver.error_texts(cell)]
     unexpected = [(i, line) for i, text in errors for line in text.splitlines()
@@ -132,12 +142,12 @@ def test_correct_code_passes_the_checks_and_validate(name, lab, page, timings):
     seconds = notebook.run_all()
     cells = notebook.cells()
     _ran_every_code_cell(cells)
-    images, figures = _drew_every_figure(cells, folder / name)
+    seen = _drew_every_figure(cells, folder / name)
     errors = [(i, text) for i, cell in enumerate(cells) for text in labdriver.error_texts(cell)]
     assert not errors, f"checks that failed on correct code: {errors}"
     assert not any(labdriver.NOT_WRITTEN in out["text"] for cell in cells for out in cell["outputs"])
     _nothing_cut_off(cells)
-    row = timings.setdefault(name, {})["solved"] = {"seconds": seconds, "images": images, "figure_cells": figures}
+    row = timings.setdefault(name, {})["solved"] = dict(seen, seconds=seconds)
 
     started = time.perf_counter()
     result = notebook.validate()
