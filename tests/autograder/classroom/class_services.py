@@ -98,6 +98,10 @@ class DaskCluster:
         self.workers.append(worker)
         return worker
 
+    @staticmethod
+    def stop(process):
+        _stop(process)
+
     def worker_by_pid(self, pid):
         return next(worker for worker in self.workers if worker.pid == pid)
 
