@@ -219,6 +219,18 @@ class Notebook:
             "() => Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
             ".jp-OutputArea-output img')).every(img => img.complete)", timeout=30_000)
 
+    def screenshot_cells(self, indices, folder, prefix):
+        """A picture of each of these cells (for a person to look at); returns the paths."""
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for index in indices:
+            cell = self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(index)
+            cell.scroll_into_view_if_needed()
+            path = folder / f"{prefix}-cell{index:02d}.png"
+            cell.screenshot(path=str(path))
+            paths.append(path)
+        return paths
+
     def cells(self):
         return self.page.evaluate(_READ_CELLS)
 

@@ -4,8 +4,9 @@ cells typed in with correct loop code, Run All again and nbgrader's Validate.
 
 The time from clicking Run All to idle is recorded for each notebook in
 ``<basetemp>/browser-timings.json`` and printed at the end (``-s``).
-By default the solved run covers 01 and 05 (05 trains the tiny CNN); set
-``CONVKIT_BROWSER_NOTEBOOKS=all`` to time every notebook.
+By default the solved run covers 01 and 05 (05 trains the tiny CNN) and Validate 01; set
+``CONVKIT_BROWSER_NOTEBOOKS=all`` to solve, time and validate every notebook. A picture of every
+figure cell, as the student sees it, is saved in ``<basetemp>/figures/``.
 """
 import json
 import os
@@ -25,7 +26,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 # The release folder under test: the repository's, or another copy of it (CONVKIT_BROWSER_RELEASE).
 RELEASE = Path(os.environ.get("CONVKIT_BROWSER_RELEASE") or ROOT / RELEASE_FOLDER / ASSIGNMENT)
 NOTEBOOKS = sorted(NOTEBOOK_PARTS)
-SOLVED = NOTEBOOKS if os.environ.get("CONVKIT_BROWSER_NOTEBOOKS") == "all" else ["01_conv1d.ipynb", "05_batch.ipynb"]
+ALL = os.environ.get("CONVKIT_BROWSER_NOTEBOOKS") == "all"
+SOLVED = NOTEBOOKS if ALL else ["01_conv1d.ipynb", "05_batch.ipynb"]
+# Validate runs the whole notebook again (05: the tiny CNN's training, twice as long as the rest).
+VALIDATED = NOTEBOOKS if ALL else ["01_conv1d.ipynb"]
 RAN = re.compile(r"^\[\d+\]:$")
 
 
@@ -64,6 +68,12 @@ def timings(tmp_path_factory):
     print("\n" + "\n".join(lines) + f"\n(written to {path})")
 
 
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    """Where the pictures of the figure cells go."""
+    return tmp_path_factory.getbasetemp() / "figures"
+
+
 def _ran_every_code_cell(cells):
     unrun = [i for i, cell in enumerate(cells) if cell["code"] and not RAN.match(cell["prompt"])]
     assert not unrun, f"Run All did not run cells {unrun} (prompts {[cells[i]['prompt'] for i in unrun]})"
@@ -93,7 +103,7 @@ def _nothing_cut_off(cells):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_fresh_release_runs_to_the_end(name, lab, page, timings):
+def test_fresh_release_runs_to_the_end(name, lab, page, timings, figures):
     """Does Run All on the fresh release run every cell, draw every figure, and say only 'not written yet'?"""
     server, folder = lab
     notebook = labdriver.Notebook(server, page, name)
@@ -101,6 +111,7 @@ def test_fresh_release_runs_to_the_end(name, lab, page, timings):
     cells = notebook.cells()
     _ran_every_code_cell(cells)
     seen = _drew_every_figure(cells, folder / name, fresh=True)
+    notebook.screenshot_cells(labdriver.figure_cells(folder / name), figures, f"fresh-{name[:2]}")
     timings.setdefault(name, {})["fresh"] = dict(seen, seconds=seconds)
 
     errors = [(i, text) for i, cell in enumerate(cells) for text in labdriver.error_texts(cell)]
@@ -126,7 +137,7 @@ def test_validate_fails_on_an_untouched_notebook(lab, page):
 
 
 @pytest.mark.parametrize("name", SOLVED)
-def test_correct_code_passes_the_checks_and_validate(name, lab, page, timings):
+def test_correct_code_passes_the_checks_and_validate(name, lab, page, timings, figures):
     """With correct loop code typed into the solution cells, does Run All pass every check, and Validate succeed?"""
     server, folder = lab
     notebook = labdriver.Notebook(server, page, name)
@@ -148,6 +159,9 @@ def test_correct_code_passes_the_checks_and_validate(name, lab, page, timings):
     assert not any(labdriver.NOT_WRITTEN in out["text"] for cell in cells for out in cell["outputs"])
     _nothing_cut_off(cells)
     row = timings.setdefault(name, {})["solved"] = dict(seen, seconds=seconds)
+    notebook.screenshot_cells(labdriver.figure_cells(folder / name), figures, f"solved-{name[:2]}")
+    if name not in VALIDATED:
+        return
 
     started = time.perf_counter()
     result = notebook.validate()
