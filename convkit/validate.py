@@ -31,6 +31,11 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+# Seconds each cell may run while validating. Notebook 05 trains the tiny CNN on
+# the student's layer, which takes tens of seconds with loop code on a laptop:
+# nbgrader's own default (30 s) would cut it off. The release's nbgrader_config.py
+# gives nbgrader's Validate the same limit.
+CELL_SECONDS = 600
 SUCCESS = "Success! Your notebook passes all the visible checks of its autograded cells."
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -97,7 +102,7 @@ def failed_cells(notebook):
     return failed
 
 
-def execute(path, timeout=600):
+def execute(path, timeout=CELL_SECONDS):
     """Run a copy of the notebook at ``path`` top to bottom, in its folder, as nbgrader's Validate does.
 
     Parameters
@@ -128,7 +133,7 @@ def execute(path, timeout=600):
     return notebook
 
 
-def validate(path, timeout=600):
+def validate(path, timeout=CELL_SECONDS):
     """Run the notebook at ``path`` and return its failed autograded cells (empty when it passes).
 
     Parameters
@@ -161,7 +166,8 @@ def main(argv=None):
     """Validate the notebooks named on the command line; 0 if all pass, 1 if not."""
     parser = argparse.ArgumentParser(prog="python -m convkit.validate", description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path, help="the notebook files to validate")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds each cell may run (default 600)")
+    parser.add_argument("--timeout", type=float, default=CELL_SECONDS,
+                        help=f"seconds each cell may run (default {CELL_SECONDS})")
     options = parser.parse_args(argv)
     passed = True
     for path in options.notebooks:

@@ -3,8 +3,8 @@
 * :func:`generate_release`: nbgrader's ``generate_assignment`` turns
   ``source/conv_backprop`` into the student release ``assignments/conv_backprop``.
 * :func:`copy_helpers`: the release gets its own copy of the ``convkit``
-  helpers and a short requirements file, so it runs on its own (a zip from the
-  course site is enough).
+  helpers, a short requirements file and an ``nbgrader_config.py`` for
+  Validate, so it runs on its own (a zip from the course site is enough).
 * :func:`build_worked_solutions`: the executed, solved notebooks for
   self-learners in ``solutions/worked/conv_backprop``, without nbgrader's
   markers or hidden tests.
@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 from nbgrader import utils
 
 from autograder.config import ASSIGNMENT, RELEASE_FOLDER, ROOT
+from convkit.validate import CELL_SECONDS
 
 STUDENT_PACKAGES = ("numpy", "matplotlib", "jupyterlab", "ipykernel")
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
@@ -55,6 +56,19 @@ def copy_helpers(release, root=ROOT):
             if line.split("==")[0].lower() in STUDENT_PACKAGES]
     (release / "requirements.txt").write_text(
         "# What the notebooks need: pip install -r requirements.txt, then jupyter lab\n" + "\n".join(pins) + "\n")
+    (release / "nbgrader_config.py").write_text(VALIDATE_CONFIG.format(seconds=CELL_SECONDS))
+
+
+# nbgrader's Validate button reads nbgrader_config.py from the folder Jupyter was
+# started in. Its default limit of 30 s per cell would stop notebook 05's training.
+VALIDATE_CONFIG = """\
+# nbgrader's Validate reads this file when Jupyter is started in this folder.
+# Notebook 05 trains a tiny CNN on your layer, which can take longer than
+# nbgrader's default of 30 seconds per cell; this gives each cell {seconds} s,
+# as `python -m convkit.validate` does.
+c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
+c.Execute.timeout = {seconds}
+"""
 
 
 def build_release(root=ROOT):

@@ -39,6 +39,20 @@ def test_release_carries_the_kit_helpers_unchanged():
     assert "numpy==" in requirements and "matplotlib==" in requirements and "nbgrader" not in requirements
 
 
+def test_validate_in_the_release_folder_gives_each_cell_as_long_as_convkit_validate():
+    """Does nbgrader's Validate, started in the release folder, let a cell run CELL_SECONDS (not its 30 s)?"""
+    from traitlets.config.loader import PyFileConfigLoader
+    from nbgrader.validator import Validator
+
+    from convkit.validate import CELL_SECONDS
+
+    # What nbgrader's Validate handler does: load nbgrader_config.py from the server's folder.
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(RELEASE)).load_config()
+    validator = Validator(config=config)
+    executor = next(p for p in validator.preprocessors if p.__name__ == "Execute")
+    assert executor(parent=validator).timeout == CELL_SECONDS
+
+
 def test_release_has_no_answers_and_no_grader():
     """Is there no solution code, hidden test, marker or import of the grader anywhere in the release?"""
     for path in RELEASE.rglob("*"):
