@@ -16,7 +16,9 @@ from autograder.sandbox import bubblewrap
 
 from class_services import (STUDENTS, command_environment, copy_course, grade_class_command, wait_until)
 
-pytestmark = [pytest.mark.slow, pytest.mark.cluster]
+# The first test also pays for the session's class, reference run and services: on a loaded
+# 2-core machine that alone can take most of the default 900 s.
+pytestmark = [pytest.mark.slow, pytest.mark.cluster, pytest.mark.timeout(2400)]
 
 
 def _graded_once_each(url):
