@@ -43,6 +43,10 @@ LIMITS = {limit.name: limit for limit in (
     Limit("CONVKIT_LOAD_SECONDS", 60, "s", "all of the student's code, loaded once in each grader child"),
     Limit("CONVKIT_PART_SECONDS", 60, "s", "the grader's time for one function's calls in a part"),
     Limit("CONVKIT_CNN_SECONDS", 180, "s", "the grader's time to train the tiny CNN"),
+    Limit("CONVKIT_SUBMISSION_MB", 256, "MB", "a submission's notebooks as intake reads them: each file, and "
+          "all that its zip files unpack to (a zip over this is reported, not unpacked)"),
+    Limit("CONVKIT_ZIP_ENTRIES", 2000, "entries", "entries of one zip file in a submission (more: reported, "
+          "not unpacked)"),
     Limit("CONVKIT_HELP_BELOW", 60, "points", "the class report lists a student whose total is below this "
           "as needing help (`report --help-below`)"),
 )}

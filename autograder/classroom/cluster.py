@@ -32,12 +32,17 @@ from pathlib import Path
 from autograder.config import ASSIGNMENT, AUTOGRADED_FOLDER, RELEASE_FOLDER, SUBMITTED_FOLDER
 
 
+def _no_links(member):
+    """Leave links out of a tar: a student's link is never followed, and the worker's unpacking refuses one."""
+    return None if member.issym() or member.islnk() else member
+
+
 def _tar(members):
-    """A gzip tar of ``{name in the archive: path}`` (folders whole)."""
+    """A gzip tar of ``{name in the archive: path}`` (folders whole, links left out)."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for name, path in members.items():
-            archive.add(path, arcname=name)
+            archive.add(path, arcname=name, filter=_no_links)
     return buffer.getvalue()
 
 

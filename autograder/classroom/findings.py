@@ -61,7 +61,7 @@ def of_results(results, seed, intake_notes=()):
     seed : int
         The seed of the test cases.
     intake_notes : sequence of str
-        What intake repaired in the submission (:func:`autograder.classroom.intake.tidy`).
+        What intake repaired in the submission (:func:`autograder.intake.prepare.prepare`).
 
     Returns
     -------

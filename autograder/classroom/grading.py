@@ -21,10 +21,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.classroom import findings, gradebook, intake
+from autograder.classroom import findings, gradebook
 from autograder.config import ASSIGNMENT, AUTOGRADED_FOLDER, RELEASE_FOLDER, SUBMITTED_FOLDER
 from autograder.course.release import nbgrader
 from autograder.engine.grade import grade, part_seed
+from autograder.intake.prepare import add_notes, prepare
 from autograder.pipeline.engine_grades import results_entry
 from autograder.sandbox import bubblewrap
 from autograder.spec.parts import NOTEBOOK_PARTS, PARTS, parse_grade_id
@@ -62,15 +63,22 @@ def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
     else:
         shutil.copy(snapshot, shard / "gradebook.db")
     copy = shard / SUBMITTED_FOLDER / student / ASSIGNMENT
-    shutil.copytree(course / SUBMITTED_FOLDER / student / ASSIGNMENT, copy)
-    notes = intake.tidy(copy, course / RELEASE_FOLDER / ASSIGNMENT)
+    # Links are copied as links (intake never follows one): a link could name any file of this machine.
+    shutil.copytree(course / SUBMITTED_FOLDER / student / ASSIGNMENT, copy, symlinks=True)
+    release = course / RELEASE_FOLDER / ASSIGNMENT
+    notes = prepare(copy, release)
     if not list(copy.glob("*.ipynb")):
-        raise NoNotebooks("no notebook of the assignment could be graded: " + " ".join(notes))
+        # Never lose a student: the notebooks as released stand in for nothing, so the student gets
+        # a submission in the gradebook (0 points), feedback that says what was found, and a findings
+        # file for the class report.
+        for path in sorted(release.glob("*.ipynb")):
+            shutil.copy(path, copy / path.name)
+    add_notes(copy, notes)  # in front of the student's feedback and the instructor's view
     # The engine grades here, outside nbgrader, so that students are graded
     # side by side; nbgrader's EngineGrades step writes these results into
     # the hidden cells instead of grading again.
     seed = part_seed(os.environ.get("CONVKIT_SEED") if seed is None else seed)
-    _, results = grade(copy, seed=seed)
+    _, results = grade(copy, seed=seed, tidy=False)
     findings.write_shard(shard, results, seed, notes)  # what the class report reads
     precomputed = shard / "convkit-results.json"
     precomputed.write_text(json.dumps({
@@ -82,10 +90,6 @@ def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
              f"--CourseDirectory.db_url={gradebook.sqlite_url(shard / 'gradebook.db')}",
              env={"CONVKIT_PRECOMPUTED": str(precomputed), "CONVKIT_SEED": str(seed)})
     return shard, notes
-
-
-class NoNotebooks(Exception):
-    """A submission with nothing to grade: the student's problem, reported, not a failure of the run."""
 
 
 def merge_shard(course, shard, student, db_url=None):
@@ -128,8 +132,6 @@ def grade_class(course, jobs=2, only=None, progress=None, db_url=None, cluster=N
                 shard, notes, seconds = result()
                 merge_shard(course, shard, student, db_url)
                 outcome = Outcome(student, True, seconds, notes=tuple(notes))
-            except NoNotebooks as error:
-                outcome = Outcome(student, True, 0.0, notes=(str(error),))
             except Exception as error:  # one student's failure must not stop the class
                 text = (str(error).strip() or repr(error)).splitlines()
                 outcome = Outcome(student, False, 0.0, " | ".join(text)[-1500:])

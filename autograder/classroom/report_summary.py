@@ -11,8 +11,7 @@ the printed summary are drawn from it (:mod:`autograder.classroom.report`).
 import re
 from dataclasses import dataclass, field
 
-from autograder.engine.check import HINTS
-from autograder.engine.misconceptions import CATALOGUE
+from autograder.engine.misconceptions import CATALOGUE, hints
 from autograder.spec.cases import PLAIN
 from autograder.spec.parts import PARTS
 
@@ -147,7 +146,7 @@ def summarise(class_findings, help_below):
             stopped = {}
             for output, seen in part["outputs"].items():
                 for condition in conditions_of(seen.get("features")):
-                    entry = features.setdefault(condition, Feature(condition, HINTS.get(condition, "")))
+                    entry = features.setdefault(condition, Feature(condition, " ".join(hints(condition))))
                     entry.places.setdefault(student, []).append((key, output))
                 if seen.get("trouble"):
                     stopped.setdefault(seen["trouble"], []).append(output)

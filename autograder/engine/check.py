@@ -17,33 +17,6 @@ from autograder.spec.cases import make_cases, only_values, what_sets_apart
 from autograder.spec.parts import OUTPUT_WEIGHTS, OUTPUTS, PARTS
 from solutions.reference.vectorized import conv_backward, conv_forward
 
-# Why a condition can matter, said once after what the failing cases share
-# (the names are those of cases.Case.conditions; "only pad" and "only stride"
-# go with cases.only_values).
-HINTS = {
-    "N > 1": "check that every sample is handled and that dW and db add up over the batch",
-    "N = 1": "check that a batch of one sample keeps its axis (no squeeze)",
-    "C != F": "check which axis is C (input channels) and which is F (filters)",
-    "C = F > 1": "check the sum over input channels",
-    "C > 1": "check the sum over input channels",
-    "C = 1": "check that a single input channel keeps its axis",
-    "F > 1": "check that every filter is used and has its own output, dW and db",
-    "F = 1": "check that a single filter keeps its axis",
-    "H != W": "check that rows go with H and KH, columns with W and KW",
-    "KH != KW": "check that rows go with KH and columns with KW",
-    "pad > 0": "check how the input is padded and how the padding is stripped from dx",
-    "pad = 0": "a slice like [pad:-pad] selects nothing when pad is 0: use [pad:pad+H, pad:pad+W]",
-    "pad > 1": "check that the padding comes from the pad argument, not a fixed 1",
-    "stride > 1": "output (i, j) goes with the window that starts at (i*stride, j*stride)",
-    "a stride that does not divide in + 2*pad - k": "the last rows or columns are covered by no window: their gradient is 0",
-    "a 1x1 kernel": "check the window bounds",
-    "a kernel as large as the padded input": "the output has a single position: check the loop bounds",
-    "overlapping windows": "an input pixel inside several windows gets the sum of their gradients (+=, not =)",
-    "only pad": "take the padding from the pad argument, not a fixed number",
-    "only stride": "take the stride from the stride argument, not a fixed number",
-}
-
-
 def hundredths(points):
     """Points as a whole number of hundredths: the one rounding of every grade.
 
@@ -245,11 +218,18 @@ def _mutations(calls, results, inputs):
     return changed
 
 
-def _explain_values(part, output, cases, verdicts, answers):
+# What _explain_values returns in place of a misconception id for an answer that is the right one
+# scaled: not a misconception of the catalogue, but what the cases share is then no news.
+SCALED = "scaled"
+
+
+def _explain_values(part, output, cases, verdicts, answers, rights):
     """A line about wrong values: (line, misconception id or None).
 
     A misconception is named only when it gives the student's answer in
-    every wrong case and in every passing case it applies to.
+    every wrong case and in every passing case it applies to. Else, an
+    answer that is the right one (``rights``, per case) scaled in every case,
+    by a constant or by a size of the case, is said to be so.
     """
     native = "x" if output == "forward" else output
     wrong = [i for i, v in enumerate(verdicts) if v.status == "wrong"]
@@ -261,6 +241,9 @@ def _explain_values(part, output, cases, verdicts, answers):
         if all(compare.same(answers[i], part.native(native, idea.compute(cases[i]))) for i in checked):
             first = cases[wrong[0]]
             return idea.message.format(stride=first.stride, case=part.describe(first)), idea.id
+    scaled = misconceptions.explain_scale(part, _label(output), cases, answers, rights, wrong)
+    if scaled:
+        return scaled, SCALED
     smallest = min(wrong, key=lambda i: cases[i].size)
     where = f"{part.describe(cases[smallest])}: max relative error {verdicts[smallest].error:.2g}"
     if len(wrong) == len(cases):
@@ -278,7 +261,7 @@ def _what_failing_cases_share(part, cases, failing, outputs, single):
         also = f" (equivalently here: {' or '.join(apart[1:3])})" if len(apart) > 1 else ""
         sentences.append(f"The {len(failing)} failing cases{of} are exactly those with {apart[0]}{also}." if many
                          else f"The one failing case{of} is the only case with {apart[0]}{also}.")
-        hints += [HINTS[condition] for condition in apart[0].split(" and ") if condition in HINTS]
+        hints += [text for condition in apart[0].split(" and ") for text in misconceptions.hints(condition, outputs)]
     for name, value in only_values(cases, failing):
         if any(condition.startswith(name) for pair in apart for condition in pair.split(" and ")):
             continue  # "exactly those with pad > 0" says it already
@@ -286,7 +269,7 @@ def _what_failing_cases_share(part, cases, failing, outputs, single):
         who = "It works" if single else f"{_and(outputs)} work{'s' if len(outputs) == 1 else ''}"
         sentences.append(f"{who} only for {name} = {value}: the failing case{'s' if many else ''}{of} "
                          f"ha{'ve' if many else 's'} {name} {others}.")
-        hints.append(HINTS[f"only {name}"])
+        hints += misconceptions.hints(f"only {name}", outputs)
     if not sentences:
         listed = "; ".join(part.describe(cases[i]) for i in sorted(failing)[:3])
         more = f"; and {len(failing) - 3} more" if len(failing) > 3 else ""
@@ -295,9 +278,10 @@ def _what_failing_cases_share(part, cases, failing, outputs, single):
     return sentences, hints
 
 
-def _partial_credit(part, function, cases, verdicts):
+def _partial_credit(part, function, cases, verdicts, scaled=()):
     """For a function that earns part of its points, (outputs, line): how many cases each output
-    passes and what the failing ones share. None when it earns all or nothing."""
+    passes and what the failing ones share (not for the ``scaled`` outputs, whose line says more).
+    None when it earns all or nothing."""
     outputs = part.outputs_of(function)
     failing = {output: frozenset(i for i, v in enumerate(verdicts[output]) if not _passes(v))
                for output in outputs}
@@ -313,7 +297,7 @@ def _partial_credit(part, function, cases, verdicts):
         sentences = [f"{function}: {', '.join(counts)}."]
     groups = {}  # failing cases -> the outputs that fail in exactly those
     for output in outputs:
-        if 0 < len(failing[output]) < n:
+        if 0 < len(failing[output]) < n and output not in scaled:
             groups.setdefault(failing[output], []).append(output)
     hints = []
     for failed, group in groups.items():
@@ -384,7 +368,8 @@ def _explain_output(part, output, cases, answers, verdicts, references):
         explained.append(misconceptions.explain_forward_shape(part, cases, shapes) if output == "forward"
                          else misconceptions.explain_gradient_shape(part, output, cases, shapes))
     if "wrong" in statuses:
-        explained.append(_explain_values(part, output, cases, verdicts, answers))
+        explained.append(_explain_values(part, output, cases, verdicts, answers,
+                                         [reference[output] for reference in references]))
     return explained
 
 
@@ -408,12 +393,15 @@ def _say_why(result, part, cases, answers, verdicts, references, mutated):
     """
     working = [function for function in part.functions if function not in result.broken]
     for function in working:
+        scaled = set()
         for output in part.outputs_of(function):
             for line, named in _explain_output(part, output, cases, answers[output], verdicts[output], references):
                 result.say([output], line)
-                if named:
+                if named == SCALED:
+                    scaled.add(output)
+                elif named:
                     result.named[output] = named
-        summary = _partial_credit(part, function, cases, verdicts)
+        summary = _partial_credit(part, function, cases, verdicts, scaled)
         if summary:
             result.say(*summary)
     single = _single_precision([output for function in working for output in part.outputs_of(function)], verdicts)

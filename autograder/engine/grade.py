@@ -1,15 +1,19 @@
 """Grade a submission: a notebook, a folder of notebooks, or a Python file.
 
-The pipeline: find the code for each part (:func:`locate`), grade each part
-in its own child process (:func:`check.check_part`, :func:`cnn.check_cnn`),
-and gather the grade report of the README's "The student API".
+The pipeline: lay out a copy of a folder (or of a renamed notebook) as the
+release is (:mod:`autograder.intake`), find the code for each part
+(:func:`locate`), grade each part in its own child process
+(:func:`check.check_part`, :func:`cnn.check_cnn`), and gather the grade
+report of the README's "The student API".
 """
 import os
 import secrets
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from autograder.config import limit
+from autograder.config import RELEASE_NOTEBOOKS, limit
 from autograder.engine.check import PartResult, check_part
 from autograder.engine.cnn import check_cnn
 from autograder.engine.source import load_source
@@ -63,14 +67,45 @@ def _grade_part(part, source, seed, part_timeout, cnn_timeout, batch=None):
     return check_cnn(part, source, cnn_timeout, batch)
 
 
-def grade(path, seed=None, part_timeout=None, cnn_timeout=None, parts=None, jobs=None, progress=None):
+def _intake(path, scratch, release):
+    """A copy of ``path`` laid out as the release is, in ``scratch``: (what to grade, intake notes).
+
+    A folder is copied and prepared (:func:`autograder.intake.prepare.prepare`); a notebook whose
+    name is not a release name is graded as the release notebook it is recognised as, if any.
+    """
+    from autograder.intake import prepare
+
+    if path.is_dir():
+        copy = scratch / path.name
+        shutil.copytree(path, copy, symlinks=True)
+        return copy, prepare.prepare(copy, release)
+    name, notes = prepare.recognise(path, release)
+    if name is None:
+        return path, notes
+    copy = scratch / name
+    shutil.copy2(path, copy)
+    return copy, notes + prepare.repair_cells(copy, release)
+
+
+def grade(path, seed=None, part_timeout=None, cnn_timeout=None, parts=None, jobs=None, progress=None,
+          tidy=True, release=RELEASE_NOTEBOOKS):
     """Grade ``path``; returns ``(report dict, {part key: PartResult})``.
 
     ``parts`` limits the grading to some part keys (the others score 0 with
     a note); ``jobs`` is how many parts are graded side by side (default:
-    the machine's cores), each in its own child process.
+    the machine's cores), each in its own child process. ``tidy``: a
+    folder, or a notebook not named as released, is first laid out as the
+    ``release`` folder is (see :func:`_intake`); the report's ``intake``
+    says what was done.
     """
     bubblewrap.check()
+    path = Path(path)
+    if tidy and (path.is_dir() or path.suffix == ".ipynb" and path.name not in NOTEBOOK_PARTS):
+        with tempfile.TemporaryDirectory(prefix="convkit-intake-") as scratch:
+            graded, notes = _intake(path, Path(scratch), release)
+            report, results = grade(graded, seed, part_timeout, cnn_timeout, parts, jobs, progress, tidy=False)
+        report["intake"] = notes
+        return report, results
     seed = part_seed(seed)
     part_timeout = part_timeout or part_seconds()
     cnn_timeout = cnn_timeout or cnn_seconds()
@@ -113,4 +148,6 @@ def format_table(report, title):
     notes = [(key, line) for key, part in report["parts"].items() for line in part["feedback"]]
     if notes:
         lines += ["", "Feedback:"] + [f"  [{key}] {line}" for key, line in notes]
+    if report.get("intake"):
+        lines += ["", "Intake (what was handed in, and how it was read):"] + [f"  {n}" for n in report["intake"]]
     return "\n".join(lines)

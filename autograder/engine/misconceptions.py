@@ -9,12 +9,18 @@ formula is named only when it gives the student's shape in all of them.
 
 Everything here is built from the reference and :mod:`solutions.reference.geometry`, so
 a misconception differs from the right answer only where the idea differs.
+
+Beside the catalogue: the advice for what the failing cases share
+(:data:`HINTS`, :func:`hints`), and the words for an answer that is the
+right one scaled by a constant or by one of the case's sizes
+(:func:`explain_scale`).
 """
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
+from autograder.engine import compare
 from solutions.reference.geometry import pad_spatial, rot180, strip_padding
 from solutions.reference.vectorized import conv_backward, conv_forward
 
@@ -283,3 +289,183 @@ def explain_gradient_shape(part, output, cases, shapes):
                 f"every axis except F."), None
     return (f"{output} has the wrong shape {wrong}. A gradient has the shape of what it is the "
             f"gradient of."), None
+
+
+# --- What the failing cases share -------------------------------------------------
+
+# Why a condition of the cases can matter, said once after what the failing cases share (the conditions
+# of cases.Case.conditions; "only pad" and "only stride" go with cases.only_values). Where the advice
+# depends on the output that fails, a dict gives each output's, and "*" the layer's as a whole (the
+# class report's).
+HINTS = {
+    "N > 1": {"*": "check that every sample is handled and that dW and db add up over the batch",
+              "forward": "check that every sample of the batch gets its own output",
+              "dx": "check that every sample of the batch gets its own dx",
+              "dw": "dw adds up the contributions of every sample of the batch",
+              "db": "db adds up dy over every sample of the batch"},
+    "N = 1": "check that a batch of one sample keeps its axis (no squeeze)",
+    "C != F": "check which axis is C (input channels) and which is F (filters)",
+    "C = F > 1": {"*": "check the sum over input channels",
+                  "forward": "each output sums over every input channel",
+                  "dx": "each input channel gets its own slice of dx, summed over the filters",
+                  "dw": "dw has a slice for every filter and input channel"},
+    "C > 1": {"*": "check the sum over input channels",
+              "forward": "each output sums over every input channel",
+              "dx": "each input channel gets its own slice of dx, summed over the filters",
+              "dw": "dw has a slice for every filter and input channel"},
+    "C = 1": "check that a single input channel keeps its axis",
+    "F > 1": {"*": "check that every filter is used and has its own output, dW and db",
+              "forward": "every filter has its own output channel",
+              "dx": "dx sums the contributions of every filter",
+              "dw": "every filter has its own slice of dw",
+              "db": "every filter has its own entry of db"},
+    "F = 1": "check that a single filter keeps its axis",
+    "H != W": "check that rows go with H and KH, columns with W and KW",
+    "KH != KW": "check that rows go with KH and columns with KW",
+    "pad > 0": {"*": "check how the input is padded and how the padding is stripped from dx",
+                "forward": "pad the input with pad zeros on every side of H and W before reading the windows",
+                "dx": "dx is worked out on the padded input, then the padding is stripped "
+                      "(rows pad:pad+H, columns pad:pad+W)",
+                "dw": "dw correlates the padded input with dy: read the windows of the padded x, as the "
+                      "forward pass did",
+                "db": "db does not depend on the padding: it is the sum of dy"},
+    "pad = 0": "a slice like [pad:-pad] selects nothing when pad is 0: use [pad:pad+H, pad:pad+W]",
+    "pad > 1": "check that the padding comes from the pad argument, not a fixed 1",
+    "stride > 1": {"*": "output (i, j) goes with the window that starts at (i*stride, j*stride)",
+                   "forward": "output (i, j) reads the window that starts at (i*stride, j*stride)",
+                   "dx": "dy[i, j] goes back to the window that starts at (i*stride, j*stride)",
+                   "dw": "dw[m, n] sums dy[i, j] * x[i*stride + m, j*stride + n]",
+                   "db": "db is the sum of dy, whatever the stride"},
+    "a stride that does not divide in + 2*pad - k": {
+        "*": "the last rows or columns are covered by no window: their gradient is 0",
+        "forward": "the output size rounds down: the last rows or columns are read by no window",
+        "dw": "the last rows or columns are read by no window: they add nothing to dw"},
+    "a 1x1 kernel": "check the window bounds",
+    "a kernel as large as the padded input": "the output has a single position: check the loop bounds",
+    "overlapping windows": "an input pixel inside several windows gets the sum of their gradients (+=, not =)",
+    "only pad": "take the padding from the pad argument, not a fixed number",
+    "only stride": "take the stride from the stride argument, not a fixed number",
+}
+
+
+def hints(condition, outputs=None):
+    """The advice for a condition that the failing cases share.
+
+    Parameters
+    ----------
+    condition : str
+        A condition of :meth:`autograder.spec.cases.Case.conditions`, or "only pad" / "only stride".
+    outputs : sequence of str, optional
+        The outputs that fail in exactly those cases: each one's own advice, in order, each said
+        once. None: the advice for the layer as a whole.
+
+    Returns
+    -------
+    list of str
+        Empty when the condition has no advice.
+    """
+    advice = HINTS.get(condition)
+    if advice is None:
+        return []
+    if isinstance(advice, str):
+        return [advice]
+    if outputs is None:
+        return [advice["*"]]
+    return list(dict.fromkeys(advice.get(output, advice["*"]) for output in outputs))
+
+
+# --- A right answer, scaled ---------------------------------------------------------
+
+# Sizes of a case (in the batch form) that a wrong answer may be scaled by, with the words that name
+# them; ``mean`` marks a count that a sum divided by it makes a mean of.
+SIZES = (
+    ("N, the batch size", "N", lambda case: case.x.shape[0], True),
+    ("Ho*Wo, the number of output positions", "Ho*Wo", lambda case: case.dy.shape[2] * case.dy.shape[3], True),
+    ("N*Ho*Wo, the number of outputs of each filter", "N*Ho*Wo",
+     lambda case: case.x.shape[0] * case.dy.shape[2] * case.dy.shape[3], True),
+    ("the stride", "the stride", lambda case: case.stride, False),
+    ("KH*KW, the kernel's size", "KH*KW", lambda case: case.w.shape[2] * case.w.shape[3], False),
+    ("C, the number of input channels", "C", lambda case: case.x.shape[1], False),
+    ("F, the number of filters", "F", lambda case: case.w.shape[0], False),
+    ("H*W, the input's size", "H*W", lambda case: case.x.shape[2] * case.x.shape[3], False),
+)
+SCALE_TOLERANCE = 1e-6
+
+
+def scale(answer, right):
+    """The factor c for which ``answer`` is ``c * right`` to float32 precision, or None.
+
+    None also when ``right`` is all zeros (it shows no factor) or c is 0
+    (an answer of zeros is not the right one scaled).
+    """
+    answer, right = np.asarray(answer), np.asarray(right, dtype=np.float64)
+    if answer.size == 1 and right.size == 1:
+        answer = answer.reshape(right.shape)
+    if answer.shape != right.shape or not np.issubdtype(answer.dtype, np.number) or np.iscomplexobj(answer):
+        return None
+    norm = float(np.vdot(right, right))
+    if norm == 0.0 or not np.isfinite(norm):
+        return None
+    factor = float(np.vdot(right, answer.astype(np.float64)) / norm)
+    if not np.isfinite(factor) or abs(factor) < SCALE_TOLERANCE:
+        return None
+    return factor if compare.same(answer, factor * right) else None
+
+
+def _close(value, wanted):
+    return abs(value - wanted) <= SCALE_TOLERANCE * max(abs(value), abs(wanted))
+
+
+def explain_scale(part, label, cases, answers, rights, wrong):
+    """Words for an output that is the right one times a constant, or times (or divided by) a size of
+    each case, in every case: the passing ones fit too (their factor is 1). None otherwise.
+
+    Parameters
+    ----------
+    part : Part
+    label : str
+        How the output is named in a sentence ("dw", "The forward output").
+    cases : list of Case
+    answers : list
+        The student's answer per case (None where the call failed).
+    rights : list of ndarray
+        The right answer per case, in the part's own shape.
+    wrong : list of int
+        The cases where the answer is wrong.
+    """
+    factors = {}
+    for index, (answer, right) in enumerate(zip(answers, rights)):
+        if answer is None:
+            return None
+        if not np.any(np.asarray(right)):
+            continue  # zeros are zeros at any scale
+        factors[index] = scale(answer, right)
+        if factors[index] is None:
+            return None
+    if not any(index in factors for index in wrong):
+        return None
+    first = cases[next(index for index in wrong if index in factors)]
+    values = list(factors.values())
+    if all(_close(value, values[0]) for value in values):
+        return (f"{label} is the right answer times {values[0]:.4g} in every case: the values have the right "
+                f"pattern and the wrong scale, so look for a stray constant factor.")
+    fitting, seen = [], []
+    for words, short, size, mean in SIZES:
+        sizes = [size(case) for case in cases]
+        if sizes in seen:
+            continue  # the same number as an earlier size in every case (N*Ho*Wo is Ho*Wo when N is 1)
+        seen.append(sizes)
+        fitting += [(words, short, size, mean, power) for power in (1, -1)
+                    if all(_close(value, float(sizes[index]) ** power) for index, value in factors.items())]
+    if not fitting:
+        return None
+    words, short, size, mean, power = fitting[0]
+    others = [other_short for _, other_short, _, _, other_power in fitting[1:] if other_power == power]
+    also = f" (or, on these cases alike, by {' or '.join(others)})" if others else ""
+    value = size(first)
+    if power == -1:
+        return (f"{label} is the right answer divided by {words}{also}, in every case (e.g. {part.describe(first)}: "
+                f"{short} = {value}, and every value is 1/{value} of the right one)."
+                + (" A gradient adds up these contributions; it does not average them." if mean else ""))
+    return (f"{label} is the right answer multiplied by {words}{also}, in every case (e.g. {part.describe(first)}: "
+            f"{short} = {value}, and every value is {value} times the right one).")

@@ -56,7 +56,7 @@ class Source:
         return stem if stem.isidentifier() else "submission"
 
 
-def _without_magics(code):
+def without_magics(code):
     """The cell as Python, IPython's magics and shell escapes blanked (line numbers kept),
     or ``(None, why)`` for a cell magic whose body is not Python."""
     lines = code.splitlines()
@@ -120,7 +120,7 @@ def _read_notebook(path, wanted, source):
         role, text = _role(cell)
         if role == "test":
             continue
-        code, why = _without_magics(text)
+        code, why = without_magics(text)
         table = None
         if code is not None:
             table, why = _parse(code, label)

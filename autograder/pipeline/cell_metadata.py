@@ -7,19 +7,24 @@ whole notebook (an old schema version, the whole submission), and a test cell
 marked as a solution waits for a manual grade instead of its points. So
 :func:`restore` makes every marked cell of a submission the release's cell
 again, or plain student code when the release has no such cell, and puts
-back a deleted autograded cell. The student's code stays as it is, so each
-part is graded on what the code earns.
+back a deleted autograded cell. A cell whose marking an editor stripped
+(some save no cell metadata at all) is recognised by its text: when it reads
+exactly as one of the release's read-only cells, it gets that cell's marking
+back. The student's code stays as it is, so each part is graded on what the
+code earns.
 
 One rule serves both grading paths:
 
-* ``python -m autograder grade-class``: :func:`autograder.classroom.intake.tidy` applies
-  it to the grading copy against the release notebooks and reports each fix;
+* ``python -m autograder grade-class`` and ``python -m autograder grade``:
+  :func:`autograder.intake.prepare.prepare` applies it to the grading copy
+  against the release notebooks and reports each fix;
 * plain ``nbgrader autograde``: :class:`RestoreCellMetadata`, the first step of
   the course's sanitize pipeline (``nbgrader_config.py``), applies it against
   the gradebook, which holds the release as ``generate_assignment`` recorded
   it, and logs each fix.
 """
 import copy
+import re
 
 import nbformat
 from nbgrader import utils
@@ -34,6 +39,24 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 # handed in as a test, has none).
 NOT_COMPARED = {"checksum"}
 MAY_BE_MISSING = {"cell_type"}
+
+
+# nbgrader's markers of the hidden part of a test cell (its ClearHiddenTests' defaults).
+HIDDEN_TESTS = re.compile(r"^[^\n]*BEGIN HIDDEN TESTS.*?END HIDDEN TESTS[^\n]*(\n|$)", re.S | re.M)
+
+
+def cell_text(source):
+    """A cell's text as it reads, whatever saved it: one line ending, no trailing spaces, no blank
+    lines around it (editors differ in these, a reader does not see them)."""
+    text = "".join(source) if isinstance(source, list) else str(source)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def visible_text(source):
+    """:func:`cell_text` of what a student sees of a cell: the hidden tests removed, as the release has it."""
+    text = "".join(source) if isinstance(source, list) else str(source)
+    return cell_text(HIDDEN_TESTS.sub("", text.replace("\r\n", "\n")))
 
 
 def grade_id(cell):
@@ -78,7 +101,7 @@ def restore(notebook, release):
     :func:`gradebook_cells`). A cell keeps its source: nbgrader itself puts
     back the source of locked cells, and the student's code is what is graded.
     """
-    notes = []
+    notes = remark_by_text(notebook, release)
     present = set()
     for position, cell in enumerate(notebook.cells, start=1):
         if "nbgrader" not in cell.metadata:
@@ -100,6 +123,35 @@ def restore(notebook, release):
                 notes.append(f"cell {name} had its nbgrader metadata changed ({', '.join(changes)}); "
                              "it was restored as released.")
     return notes + put_back(notebook, release)
+
+
+def remark_by_text(notebook, release):
+    """Give a cell without any nbgrader marking the marking of the release's read-only cell it reads
+    exactly as (:func:`visible_text`); returns a note when any was given.
+
+    Only locked cells and test cells, whose text the student cannot change,
+    are recognised so: a solution cell without its marking is the student's
+    code, which is what it is graded as anyway. A release cell is given to
+    one cell at most, and not when the notebook still has it marked.
+    """
+    marked = {grade_id(cell) for cell in notebook.cells} - {None}
+    by_text = {}
+    for name, cell in release.items():
+        marking = cell.metadata.get("nbgrader", {})
+        if name not in marked and (marking.get("locked") or marking.get("grade")) and not marking.get("solution"):
+            by_text.setdefault((cell.cell_type, visible_text(cell.source)), name)
+    remarked = []
+    for cell in notebook.cells:
+        if "nbgrader" in cell.metadata:
+            continue
+        name = by_text.pop((cell.cell_type, visible_text(cell.source)), None)
+        if name is not None:
+            cell.metadata["nbgrader"] = nbformat.from_dict(copy.deepcopy(dict(release[name].metadata["nbgrader"])))
+            remarked.append(name)
+    if not remarked:
+        return []
+    return [f"{len(remarked)} cell{'s' if len(remarked) > 1 else ''} had no nbgrader metadata (some editors "
+            "remove it) and read exactly as the release's: marked as released again."]
 
 
 def put_back(notebook, release):

@@ -244,8 +244,11 @@ def _guarded_layer(names, forward, backward, labels, notes):
         if not ISINSTANCE(returned, (tuple, list)) or len(returned) != 3:
             raise LayerMisuse(f"{names[1]} should return 3 values (dx, dw, db), got a {type(returned).__name__}")
         args_text = f"dout {dout.shape}, x {x.shape}, w {w.shape}, stride {stride}, pad {pad}"
-        return tuple(shape_checked(names[1], value, like.shape, what, args_text)
-                     for value, like, what in zip(returned, (x, w, np.zeros(w.shape[0])), ("dx", "dw", "db")))
+        # The conv layer is the network's first: its dx feeds nothing, so the training neither checks
+        # nor uses it (the parts that grade dx do); only dw and db must fit the weights they update.
+        dw, db = (shape_checked(names[1], value, like.shape, what, args_text)
+                  for value, like, what in zip(returned[1:], (w, np.zeros(w.shape[0])), ("dw", "db")))
+        return None, dw, db
 
     return guarded_forward, guarded_backward
 

@@ -63,6 +63,12 @@ def make_a_solution_cell_a_grade_cell(notebook):
     _first_solution(notebook).update(grade=True, points=15.0)
 
 
+def strip_every_marking(notebook):
+    """As editors that keep no cell metadata save a notebook."""
+    for cell in notebook.cells:
+        cell.metadata = {}
+
+
 KINDS = {
     # name: (change to the notebook, words the intake's notes must contain)
     "adds a grade cell of its own": (add_a_grade_cell, ("unknown id my-bonus",)),
@@ -76,4 +82,5 @@ KINDS = {
     "locks a solution cell": (lock_a_solution_cell, ("locked True instead of False",)),
     "makes a solution cell a grade cell": (make_a_solution_cell_a_grade_cell,
                                            ("grade True instead of False", "points added")),
+    "strips every cell's metadata": (strip_every_marking, ("had no nbgrader metadata",)),
 }

@@ -342,3 +342,70 @@ def test_the_features_of_the_failing_cases_are_kept_per_output(students):
 def test_the_exception_type_is_read_from_the_error_text(error, name):
     """Is the type of the exception taken from each form an error text has, and none made up?"""
     assert exception_type(error) == name
+
+
+SCALED_DW = '''
+from honest_loops import conv2d_forward, conv2d_backward as honest_backward
+
+
+def conv2d_backward(dy, x, w, stride=1, pad=0):
+    dx, dw, db = honest_backward(dy, x, w, stride, pad)
+    return dx, dw {how}, db
+'''
+
+
+@pytest.mark.parametrize("how, words", [
+    ("/ dy.size", "dw is the right answer divided by Ho*Wo, the number of output positions, in every case"),
+    ("* 0.5", "dw is the right answer times 0.5 in every case"),
+    ("* stride", "dw is the right answer multiplied by the stride, in every case"),
+])
+def test_a_dw_scaled_by_a_constant_or_a_size_of_the_case_is_told_so(how, words, tmp_path, students):
+    """Is a dw that is the right one divided by Ho*Wo, halved, or multiplied by the stride told exactly that, with
+    an example, rather than which cases fail?"""
+    path = _submission(tmp_path, students, "scaled", SCALED_DW.format(how=how))
+    _, results = grade(path, seed=3, parts=["stride"], part_timeout=5)
+    text = " ".join(results["stride"].feedback_for("dw"))
+    assert words in text, results["stride"].feedback
+    assert "exactly those with" not in text and "dw" not in results["stride"].named
+
+
+def test_a_scale_is_named_only_when_it_fits_every_case():
+    """Does explain_scale say nothing when one case is scaled differently, or an answer is zeros, and name a size only
+    when the passing cases fit it too (their factor is 1)?"""
+    from autograder.engine.misconceptions import explain_scale
+
+    part, cases = PARTS["batch"], make_cases("batch", 5)
+    rights = [np.arange(1.0, 7.0).reshape(2, 3) for _ in cases]
+    batch = [case.x.shape[0] for case in cases]
+    wrong = [k for k, n in enumerate(batch) if n > 1]
+    by_batch = [right / n for right, n in zip(rights, batch)]
+    assert "divided by N, the batch size" in explain_scale(part, "dw", cases, by_batch, rights, wrong)
+    broken = list(by_batch)
+    broken[wrong[0]] = rights[wrong[0]] * 0.3
+    assert explain_scale(part, "dw", cases, broken, rights, wrong) is None
+    zeros = [np.zeros_like(right) for right in rights]
+    assert explain_scale(part, "dw", cases, zeros, rights, list(range(len(cases)))) is None
+    halved_everywhere_but_one = [right * (0.5 if k else 1.0) for k, right in enumerate(rights)]
+    assert explain_scale(part, "dw", cases, halved_everywhere_but_one, rights,
+                         list(range(1, len(cases)))) is None
+
+
+PAD_ONLY_DW = '''
+from honest_loops import conv2d_forward, conv2d_backward as honest_backward
+
+
+def conv2d_backward(dy, x, w, stride=1, pad=0):
+    dx, dw, db = honest_backward(dy, x, w, stride, pad)
+    if pad:
+        dw = dw + 1.0   # wrong only with padding
+    return dx, dw, db
+'''
+
+
+def test_a_dw_bug_that_shows_only_with_padding_gets_dws_hint(tmp_path, students):
+    """Is a dw that fails exactly when pad > 0 given advice about dw and the padded input, not about dx?"""
+    path = _submission(tmp_path, students, "pad_only_dw", PAD_ONLY_DW)
+    _, results = grade(path, seed=3, parts=["stride"], part_timeout=5)
+    line = _line(results["stride"], "conv2d_backward: ")
+    assert "The 5 failing cases of dw are exactly those with pad > 0" in line, line
+    assert "dw correlates the padded input with dy" in line and "stripped from dx" not in line, line

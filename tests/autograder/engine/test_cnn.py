@@ -52,3 +52,16 @@ def test_a_backward_that_steps_w_in_place_is_told_so_not_to_check_dw(tmp_path, s
     assert "conv_backward changes its argument w in place" in text
     assert "Check conv_backward's dw and db" not in text
     assert results["batch"].outputs["dw"] < 1.0 or "in place" in " ".join(results["batch"].feedback)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dx", ["dx[..., 1:-1, 1:-1]", "None", "dx * 2"])
+def test_a_dx_only_bug_costs_nothing_in_the_cnn_part(tmp_path, students, dx):
+    """The tiny CNN's conv layer is its first, so its dx feeds nothing: does a backward whose only fault is dx (the
+    wrong shape, missing, wrong values) still earn the cnn part's full marks, its dx graded in the batch part only?"""
+    code = ("def conv_backward(dout, x, w, stride=1, pad=0):\n"
+            "    dx, dw, db = honest_loops.conv_backward(dout, x, w, stride, pad)\n"
+            f"    return {dx}, dw, db\n")
+    cnn, results = _grade_cnn(tmp_path, students, code)
+    assert cnn["score"] == 20.0, cnn["feedback"]
+    assert results["batch"].outputs["dx"] == 0.0
