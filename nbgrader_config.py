@@ -55,6 +55,7 @@ for name, value in SANDBOX_LIMITS.items():
 import autograder  # noqa: E402
 from autograder.pipeline.cell_metadata import RestoreCellMetadata  # noqa: E402
 from autograder.pipeline.engine_grades import EngineGrades, SafeExecute  # noqa: E402
+from autograder.pipeline.sanitize import MakeStudentContentInert  # noqa: E402
 
 KERNELS = os.path.join(os.path.dirname(autograder.__file__), "sandbox", "jupyter")  # holds kernels/convkit-sandbox
 JUPYTER_PATH = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
@@ -70,7 +71,12 @@ c.Execute.timeout = 300
 c.Autograde.sanitize_preprocessors = [
     ClearOutput, RestoreCellMetadata, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
 ]
+# MakeStudentContentInert right after the notebook ran: what a student's notebook shows (HTML, SVG,
+# JavaScript, widgets, raw HTML in markdown) is made inert before Formgrader or the feedback renders it
+# in an instructor's browser (autograder/pipeline/sanitize.py).
 c.Autograde.autograde_preprocessors = [
-    SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+    SafeExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, MakeStudentContentInert,
     EngineGrades, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
+# And again in every HTML page made of a notebook: the feedback files and Formgrader's view of a submission.
+c.HTMLExporter.preprocessors = [MakeStudentContentInert]

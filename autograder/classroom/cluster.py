@@ -63,8 +63,10 @@ def course_bundle(course, snapshot):
 
 
 def submission_bundle(course, student):
-    folder = f"{SUBMITTED_FOLDER}/{student}/{ASSIGNMENT}"
-    return _tar({folder: Path(course) / folder})
+    """The student's submission, laid out on the worker as nbgrader's ``submitted/<student>/<assignment>/``."""
+    from autograder.classroom.grading import submission_folder
+
+    return _tar({f"{SUBMITTED_FOLDER}/{student}/{ASSIGNMENT}": submission_folder(course, student)})
 
 
 def shard_results(shard, student):

@@ -42,10 +42,25 @@ class Outcome:
     notes: tuple = ()        # what intake tidied in the submission
 
 
+def submission_folder(course, student):
+    """Where a student's submission is: ``submitted/<student>/<assignment>/`` as nbgrader lays it out,
+    or, when that folder is missing, the student's own folder, if it holds notebooks or zip files
+    itself (copied there by hand, or unpacked without the assignment's folder); else None."""
+    folder = Path(course) / SUBMITTED_FOLDER / student
+    if (folder / ASSIGNMENT).is_dir():
+        return folder / ASSIGNMENT
+    if folder.is_dir() and not folder.is_symlink() and any(
+            path.suffix.lower() in (".ipynb", ".zip") for path in folder.iterdir() if path.is_file()):
+        return folder
+    return None
+
+
 def students(course):
-    """Students with a submission of the assignment under ``submitted/``."""
+    """Students with a submission of the assignment under ``submitted/`` (see :func:`submission_folder`)."""
     submitted = Path(course) / SUBMITTED_FOLDER
-    return sorted(p.name for p in submitted.iterdir() if (p / ASSIGNMENT).is_dir()) if submitted.is_dir() else []
+    if not submitted.is_dir():
+        return []
+    return sorted(p.name for p in submitted.iterdir() if p.is_dir() and submission_folder(course, p.name))
 
 
 def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
@@ -64,7 +79,7 @@ def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
         shutil.copy(snapshot, shard / "gradebook.db")
     copy = shard / SUBMITTED_FOLDER / student / ASSIGNMENT
     # Links are copied as links (intake never follows one): a link could name any file of this machine.
-    shutil.copytree(course / SUBMITTED_FOLDER / student / ASSIGNMENT, copy, symlinks=True)
+    shutil.copytree(submission_folder(course, student), copy, symlinks=True)
     release = course / RELEASE_FOLDER / ASSIGNMENT
     notes = prepare(copy, release)
     if not list(copy.glob("*.ipynb")):

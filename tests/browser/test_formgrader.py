@@ -1,58 +1,19 @@
 """What an instructor sees in nbgrader's Formgrader, in a real headless Chromium, after the demo
-class is graded: the students with their names and scores, a feedback line in full, and no
-warning about the exchange.
-
-The class is `make demo`'s, handed in and registered the same way (``autograder.course.demo``'s
-``fill_class`` and ``register_students``) in a throw-away course; two of its students are graded
-(to keep the test short): ada, whose code is right, and ben, who made two mistakes.
+class is graded (the ``course`` of ``conftest.py``): the students with their names and scores, a
+feedback line in full, and no warning about the exchange.
 """
-import io
-
 import nbformat
 import pytest
 from nbgrader import utils
 from nbgrader.api import Gradebook
 
-import labdriver
 from autograder.classroom import grading
-from autograder.config import ASSIGNMENT, RELEASE_FOLDER
-from autograder.course import demo
-from autograder.course.nbgrader_course import make_course
+from autograder.config import ASSIGNMENT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 GRADED = ["ada", "ben"]
 FEEDBACK_NOTEBOOK, FEEDBACK_CELL = "03_stride_padding", "test-stride-dx"  # ben did not dilate dY
-
-
-@pytest.fixture(scope="module")
-def course(browser, tmp_path_factory):
-    """A course with the demo class handed in and GRADED autograded through nbgrader, as `make demo` does."""
-    root = make_course(tmp_path_factory.mktemp("formgrader") / "course")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CONVKIT_SEED", demo.SEED)
-        students = demo.fill_class(root, root / RELEASE_FOLDER / ASSIGNMENT, io.StringIO())
-        demo.register_students(root, students)  # names and e-mails, before grading, as run_demo does
-        outcomes = grading.grade_class(root, jobs=2, only=GRADED)
-    assert all(outcome.ok for outcome in outcomes), outcomes
-    return root
-
-
-@pytest.fixture(scope="module")
-def instructor_lab(course, tmp_path_factory):
-    """JupyterLab started in the course root, as an instructor starts it for Formgrader."""
-    server = labdriver.JupyterServer(course, course, tmp_path_factory.mktemp("instructor-jupyter"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def formgrader(instructor_lab, page):
-    """``open(path)``: a Formgrader page, logged in."""
-    def open_page(path):
-        page.goto(instructor_lab.url(path), wait_until="domcontentloaded")
-        return page
-    return open_page
 
 
 def _gradebook_students(course):

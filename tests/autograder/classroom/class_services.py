@@ -15,16 +15,19 @@ from pathlib import Path
 
 import pytest
 
+import hostile_outputs
 from autograder.classroom import grading
 from autograder.config import ROOT
-from autograder.course.demo_class import submissions
+from autograder.course.demo_class import student_notebook, submissions
 from autograder.course.nbgrader_course import hand_in, make_course
 
 BIN = Path(sys.executable).parent
 SEED = "7"
 # Four students of the demo class, handing in notebooks 01 and 02 only (the rest is graded as missing),
-# so that a class grades in seconds: all right, a flipped 2D forward, an unrotated 1D dx, an off-by-one.
-STUDENTS = ("ada", "cho", "eli", "gia")
+# so that a class grades in seconds: all right, a flipped 2D forward, an unrotated 1D dx, an off-by-one;
+# and mallory, whose right notebook 02 displays every payload of hostile_outputs.py.
+DEMO_STUDENTS = ("ada", "cho", "eli", "gia")
+STUDENTS = (*DEMO_STUDENTS, hostile_outputs.STUDENT)
 NOTEBOOKS = ("01_conv1d.ipynb", "02_conv2d.ipynb")
 
 
@@ -135,11 +138,15 @@ def dask_cluster(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def small_class(tmp_path_factory):
-    """A course from this repository's source with four demo students (notebooks 01 and 02), nothing graded."""
+    """A course from this repository's source with four demo students (notebooks 01 and 02) and mallory (02,
+    with payloads), nothing graded."""
     course = make_course(tmp_path_factory.mktemp("small-class") / "course", root=ROOT)
-    everyone = submissions(course / "assignments" / "conv_backprop")
-    for student in STUDENTS:
+    release = course / "assignments" / "conv_backprop"
+    everyone = submissions(release)
+    for student in DEMO_STUDENTS:
         hand_in(course, student, {name: everyone[student][name] for name in NOTEBOOKS})
+    hand_in(course, hostile_outputs.STUDENT, {hostile_outputs.NOTEBOOK: hostile_outputs.with_payloads(
+        student_notebook(release / hostile_outputs.NOTEBOOK, {}))})
     return course
 
 

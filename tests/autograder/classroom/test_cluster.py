@@ -6,8 +6,11 @@ import signal
 import subprocess
 import time
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
+
+import hostile_outputs
 
 from autograder.classroom import gradebook, grading
 from autograder.config import ROOT
@@ -40,6 +43,11 @@ def test_a_class_graded_on_the_cluster_into_postgresql_equals_one_machine_with_s
         assert book.find_submission("conv_backprop", "cho").score == pytest.approx(sum(sqlite_reference["cho"].values()))
     for student in STUDENTS:
         assert (course / "autograded" / student / "conv_backprop" / "02_conv2d.ipynb").is_file()
+    # What a student's notebook displays comes back from the workers inert (issue: no code in the
+    # instructor's browser), and the payloads cost the right code nothing.
+    hostile = course / "autograded" / hostile_outputs.STUDENT / "conv_backprop" / hostile_outputs.NOTEBOOK
+    assert hostile_outputs.dangerous_leftovers(nbformat.read(str(hostile), as_version=4)) == []
+    assert sqlite_reference[hostile_outputs.STUDENT]["2d"] == pytest.approx(15.0)
 
 
 def test_a_worker_killed_while_it_grades_costs_nothing(small_class, sqlite_reference, postgres, dask_cluster,

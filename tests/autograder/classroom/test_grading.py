@@ -263,3 +263,20 @@ def test_a_run_killed_half_way_finishes_with_the_same_grades_when_started_again(
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("SELECT COUNT(*) FROM submitted_assignment").fetchone()[0] == 4
     assert not list((killed / "autograded").glob("*/*.incoming"))
+
+
+def test_a_submission_is_found_with_or_without_the_assignments_folder(tmp_path):
+    """Is a student folder a submission when it has the assignment's folder, or notebooks or a zip of its own,
+    and not when it holds only another assignment's folder?"""
+    course = tmp_path / "course"
+    (course / "submitted" / "ada" / "conv_backprop").mkdir(parents=True)
+    (course / "submitted" / "ben").mkdir(parents=True)
+    (course / "submitted" / "ben" / "02_conv2d.ipynb").write_text("{}")
+    (course / "submitted" / "cy").mkdir(parents=True)
+    (course / "submitted" / "cy" / "work.zip").write_bytes(b"PK")
+    (course / "submitted" / "dee" / "hw1").mkdir(parents=True)
+    (course / "submitted" / "dee" / "hw1" / "a.ipynb").write_text("{}")
+    assert grading.students(course) == ["ada", "ben", "cy"]
+    assert grading.submission_folder(course, "ada") == course / "submitted" / "ada" / "conv_backprop"
+    assert grading.submission_folder(course, "ben") == course / "submitted" / "ben"
+    assert grading.submission_folder(course, "dee") is None

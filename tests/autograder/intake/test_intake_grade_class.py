@@ -65,6 +65,8 @@ def messy_class(tmp_path_factory):
     bombed = hand_in(course, "bombed", {"01_conv1d.ipynb": code["01_conv1d.ipynb"]})
     with zipfile.ZipFile(bombed / "more.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("02_conv2d.ipynb", b" " * (300 * 1024 * 1024))  # a third of a megabyte, zipped
+    loose = course / "submitted" / "loose"  # copied by hand, without the assignment's folder
+    _write(loose, {"01_conv1d.ipynb": code["01_conv1d.ipynb"]})
     empty = hand_in(course, "empty", {})
     (empty / "answers.pdf").write_bytes(b"%PDF-1.4")
     done = subprocess.run([sys.executable, "-m", "autograder", "grade-class", "--jobs", "2", "--course", str(course),
@@ -80,6 +82,7 @@ HANDED_IN = {
     "nested": ("01_conv1d.ipynb", "03_stride_padding.ipynb"),
     "zipped": ("02_conv2d.ipynb", "04_channels.ipynb"),
     "bombed": ("01_conv1d.ipynb",),
+    "loose": ("01_conv1d.ipynb",),
 }
 
 
@@ -92,7 +95,8 @@ def test_grade_class_succeeds_for_every_shape(messy_class):
 
 @pytest.mark.parametrize("student", sorted(HANDED_IN))
 def test_each_shape_earns_what_the_untouched_notebooks_earn(messy_class, student):
-    """Does every notebook handed in renamed, stripped, nested, zipped or beside a zip bomb earn, part by part,
+    """Does every notebook handed in renamed, stripped, nested, zipped, beside a zip bomb or without the
+    assignment's folder earn, part by part,
     exactly what the same code earns in untouched notebooks, and the notebooks not handed in nothing?"""
     course, _ = messy_class
     scores = grading.part_scores(course)
