@@ -83,7 +83,8 @@ BASE64 = re.compile(r"[A-Za-z0-9+/=\s]*")
 # TeX commands that MathJax turns into a link, a style, a class or id, loaded code or fonts, or that build a
 # command's name from pieces; each is shown as text (a zero-width space after its backslash).
 TEX_COMMANDS = ("href", "url", "class", "cssId", "style", "unicode", "require", "data", "html", "texttip",
-                "mathtip", "toggle", "action", "csname", "expandafter", "begingroup")
+                "mathtip", "toggle", "action", "bbox", "mmlToken", "enclose", "csname", "expandafter",
+                "begingroup")
 DANGEROUS_TEX = re.compile(r"\\(?=(?:" + "|".join(TEX_COMMANDS) + r")(?![A-Za-z]))")
 
 

@@ -87,6 +87,7 @@ def test_the_instructors_read_only_cells_are_left_as_they_are():
     ('<form action="/x"><input value="y"></form>ok', "ok", "form"),
     ('$\\href{javascript:alert(1)}{x}$', "\\\u200bhref", "\\href"),
     ('$\\require{extension}$ $\\style{color:red}{x}$', "\\\u200brequire", "\\style"),
+    ('$\\bbox[position:fixed;top:0]{x}$ $\\mmlToken{mi}[href="javascript:x"]{y}$', "\\\u200bbbox", "\\mmlToken"),
 ])
 def test_the_allowlist_on_single_pieces(html, kept, gone):
     """For each piece of HTML or TeX, does the cleaned text keep what it should and lose what it must?"""
