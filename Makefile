@@ -22,12 +22,16 @@ $(STAMP): requirements.txt pyproject.toml
 system-packages:
 	bash scripts/system-packages
 
+# Every core: pytest-xdist, each test file (or set of files sharing an expensive fixture) on one
+# worker (the groups are in tests/conftest.py).
+PARALLEL := -n auto
+
 test: $(STAMP) system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLEL)
 
 # A quick check while working: the tests not marked slow (about a minute).
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest $(PARALLEL) -m "not slow"
 
 demo: $(STAMP)
 	$(PY) -m autograder demo

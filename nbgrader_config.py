@@ -8,8 +8,8 @@ kit's engine outside that kernel (``autograder/pipeline/engine_grades.py``).
 """
 import os
 
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, IgnorePattern,
-                                    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                    OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 
 from autograder import config  # the kit must be importable: `make venv` installs it
@@ -41,7 +41,13 @@ os.makedirs(c.Exchange.root, exist_ok=True)
 from autograder.course import templates  # noqa: E402
 
 c.HTMLExporter.extra_template_basedirs = templates.TEMPLATE_DIRS
-c.HTMLExporter.filters = {"convkit_asset": "autograder.course.templates.asset"}
+c.HTMLExporter.filters = {"convkit_asset": "autograder.course.templates.asset",
+                          "convkit_asset_file": "autograder.course.templates.asset_file"}
+# MathJax beside each student's feedback pages, once per folder (the pages load it by a relative name).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, templates.ShipMathJax]
 
 # --- Sandbox limits for student code: the kit's defaults, with their units and
 # meanings, are autograder/config.py's LIMITS. Change one here for the course,
@@ -54,7 +60,7 @@ for name, value in SANDBOX_LIMITS.items():
 # --- Autograding: the sandboxed kernel, then the engine's scores.
 import autograder  # noqa: E402
 from autograder.pipeline.cell_metadata import RestoreCellMetadata  # noqa: E402
-from autograder.pipeline.engine_grades import EngineGrades, SafeExecute  # noqa: E402
+from autograder.pipeline.engine_grades import ClearOutputToRun, EngineGrades, SafeExecute  # noqa: E402
 from autograder.pipeline.sanitize import MakeStudentContentInert  # noqa: E402
 
 KERNELS = os.path.join(os.path.dirname(autograder.__file__), "sandbox", "jupyter")  # holds kernels/convkit-sandbox
@@ -68,8 +74,11 @@ c.Execute.timeout = 300
 # RestoreCellMetadata first: a tampered or damaged cell marking would make
 # nbgrader's own steps reject the whole notebook, or the whole submission.
 # It also removes duplicated markings, so nbgrader's DeduplicateIds is not needed.
+# ClearOutputToRun and SafeExecute: grade-class, whose grades are the engine's, computed before nbgrader
+# runs, keeps the outputs of the student's own run instead of running the notebook again (see
+# autograder/pipeline/engine_grades.py); plain nbgrader autograde runs it in the sandboxed kernel.
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, RestoreCellMetadata, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ClearOutputToRun, RestoreCellMetadata, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
 ]
 # MakeStudentContentInert right after the notebook ran: what a student's notebook shows (HTML, SVG,
 # JavaScript, widgets, raw HTML in markdown) is made inert before Formgrader or the feedback renders it

@@ -32,15 +32,31 @@ def _demo(args):
 def _grade_class(args):
     from pathlib import Path
 
-    from autograder.classroom import grading
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from autograder.classroom import gradebook, grading
 
     course = Path(args.course).resolve()
     jobs = args.jobs or os.cpu_count() or 1
+    if args.db and gradebook.has_password(args.db):
+        print(f"error: --db: {gradebook.PASSWORD_ON_THE_COMMAND_LINE}", file=sys.stderr)
+        return 2
 
     def progress(outcome, done, total):
         print(grading.describe(outcome, done, total), file=sys.stderr, flush=True)
-    outcomes = grading.grade_class(course, jobs=jobs, only=args.student, progress=progress,
-                                   db_url=args.db, cluster=args.cluster)
+    try:
+        outcomes = grading.grade_class(course, jobs=jobs, only=args.student, progress=progress,
+                                       db_url=args.db, cluster=args.cluster, run_notebooks=args.run_notebooks,
+                                       tls=(args.tls_ca_file, args.tls_cert, args.tls_key),
+                                       insecure_cluster=args.insecure_cluster)
+    except ValueError as refused:  # an insecure cluster, missing certificates, a password on the command line
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as error:  # the gradebook's server refused us: say so, no traceback, no password
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        where = gradebook.masked(args.db or gradebook.course_url(course))
+        print(f"error: cannot use the gradebook at {where}: {reason}", file=sys.stderr)
+        return 2
     table = grading.part_scores(course, args.db)
     for outcome in outcomes:  # a submission with nothing gradable still gets its row of zeros
         table.setdefault(outcome.student, {key: 0.0 for key in PARTS})
@@ -63,6 +79,13 @@ def _write_report(course, help_below):
 def _report(args):
     from pathlib import Path
     _write_report(Path(args.course).resolve(), args.help_below)
+    return 0
+
+
+def _cluster_certs(args):
+    from autograder.classroom import certs
+    certs.make(args.folder, hosts=args.host, days=args.days)
+    print(certs.describe(args.folder))
     return 0
 
 
@@ -125,10 +148,23 @@ def main(argv=None):
     grade_class.add_argument("--student", action="append", help="grade only this student (repeatable)")
     grade_class.add_argument("--csv", default="grades.csv", help="where to write the grades (default: grades.csv)")
     _help_below_flag(grade_class)
-    grade_class.add_argument("--db", help="the gradebook's URL, e.g. postgresql://user@host/gradebook (default: the "
-                             "config's c.CourseDirectory.db_url, else gradebook.db); set up when empty")
-    grade_class.add_argument("--cluster", metavar="tcp://HOST:PORT",
-                             help="grade on the workers of this Dask scheduler instead of --jobs here")
+    grade_class.add_argument("--db", help="the gradebook's URL, e.g. postgresql://user@host/gradebook?sslmode=require, "
+                             "without a password (libpq reads it from PGPASSWORD, ~/.pgpass or a service file; default:"
+                             " the config's c.CourseDirectory.db_url, else gradebook.db); set up when empty")
+    grade_class.add_argument("--cluster", metavar="tls://HOST:PORT",
+                             help="grade on the workers of this Dask scheduler instead of --jobs here, over mutual "
+                             "TLS (a plain tcp:// address is taken on loopback only)")
+    grade_class.add_argument("--tls-ca-file", help="the cluster's certificate authority (default: Dask's "
+                             "configuration, distributed.comm.tls.ca-file)")
+    grade_class.add_argument("--tls-cert", help="this grader's certificate (default: distributed.comm.tls.client.cert)")
+    grade_class.add_argument("--tls-key", help="its private key (default: distributed.comm.tls.client.key)")
+    grade_class.add_argument("--insecure-cluster", action="store_true",
+                             help="grade on a plain tcp:// cluster off this machine: anyone who reaches its port "
+                             "can run code on the workers")
+    grade_class.add_argument("--run-notebooks", action="store_true",
+                             help="run each notebook again in the sandboxed kernel, as plain nbgrader autograde does, "
+                             "so that the feedback shows a fresh run instead of the student's own outputs "
+                             "(about 20 s more per student)")
     _unsafe_flag(grade_class)
     grade_class.set_defaults(run=_grade_class)
 
@@ -137,6 +173,14 @@ def main(argv=None):
     report.add_argument("--course", default=".", help="the course root (default: here)")
     _help_below_flag(report)
     report.set_defaults(run=_report)
+
+    certs = commands.add_parser("cluster-certs", help="write a certificate authority and certificates for a "
+                                "TLS grading cluster (scheduler, workers, graders), and print how to use them")
+    certs.add_argument("folder")
+    certs.add_argument("--host", action="append", help="a name or address the scheduler and workers are reached "
+                       "by (repeatable; default: 127.0.0.1, localhost and this machine's name)")
+    certs.add_argument("--days", type=int, default=365, help="how long the certificates are valid (default: 365)")
+    certs.set_defaults(run=_cluster_certs)
 
     commands.add_parser("release", help="generate the student release (nbgrader) with its helpers"
                         ).set_defaults(run=_release)

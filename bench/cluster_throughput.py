@@ -7,9 +7,8 @@ workers, each a separate process on 127.0.0.1. The overhead the cluster adds
 per submission is (cluster - local) / local at the same N; the target is
 under 10 % of a submission's grading time.
 
-    python -m bench.cluster_throughput [--students 3] [--workers 1 2 3]
+    python -m bench.cluster_throughput [--students 3] [--workers 1 2 3] [--smoke] [--out DIR]
 """
-import argparse
 import json
 import os
 import platform
@@ -26,8 +25,8 @@ from autograder.classroom import grading
 from autograder.course.demo_class import submissions
 from autograder.course.nbgrader_course import hand_in, make_course
 from autograder.course.release import ASSIGNMENT
+from bench import results
 
-RESULTS = Path(__file__).resolve().parent / "results"
 BIN = Path(sys.executable).parent
 
 
@@ -92,23 +91,19 @@ def run(students=3, workers=(1, 2, 3)):
     return result
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv=None):
+    parser = results.parser(__doc__)
     parser.add_argument("--students", type=int, default=3)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
-    args = parser.parse_args()
-    result = run(args.students, args.workers)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "cluster_throughput.json").write_text(json.dumps(result, indent=2) + "\n")
+    args = parser.parse_args(argv)
+    result = run(1, [1]) if args.smoke else run(args.students, args.workers)
     lines = ["| N | local --jobs N: s per submission | cluster, N workers: s per submission | cluster overhead |",
              "|---|---|---|---|"]
     for row in result["rows"]:
         lines.append(f"| {row['n']} | {row['local_jobs_s_per_submission']:.1f} | "
                      f"{row['cluster_workers_s_per_submission']:.1f} | {100 * row['overhead_fraction']:+.0f} % |")
-    table = "\n".join(lines)
-    (RESULTS / "cluster_throughput.md").write_text(
-        f"{result['students']} submissions, {result['cores']} cores, Python {result['python']}\n\n{table}\n")
-    print(table)
+    heading = f"{result['students']} submissions, {result['cores']} cores, Python {result['python']}"
+    results.save("cluster_throughput", result, heading, "\n".join(lines), args.out, args.smoke)
 
 
 if __name__ == "__main__":

@@ -2,24 +2,23 @@
 the straightforward loop implementation of ``samples/students/honest_loops.py``
 (targets: every part within 10 s, the cnn check within 30 s).
 
-    python -m bench.honest_student
+    python -m bench.honest_student [--smoke] [--out DIR]
 """
-import json
 import os
 import time
 from pathlib import Path
 
 from autograder.engine.grade import grade
+from bench import results
 from autograder.spec.parts import PARTS
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
 SUBMISSION = ROOT / "samples" / "students" / "honest_loops.py"
 
 
-def run():
+def run(smoke=False):
     seconds = {}
-    for key in PARTS:
+    for key in (["1d"] if smoke else PARTS):
         start = time.perf_counter()
         report, _ = grade(SUBMISSION, seed=1, parts=[key], jobs=1)
         seconds[key] = time.perf_counter() - start
@@ -27,15 +26,13 @@ def run():
     return {"cores": os.cpu_count(), "seconds": seconds}
 
 
-def main():
-    result = run()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "honest_student.json").write_text(json.dumps(result, indent=2) + "\n")
+def main(argv=None):
+    args = results.parser(__doc__).parse_args(argv)
+    result = run(args.smoke)
     lines = ["| part | seconds | target |", "|---|---|---|"]
     lines += [f"| {key} | {value:.1f} | {30 if key == 'cnn' else 10} |" for key, value in result["seconds"].items()]
-    table = "\n".join(lines)
-    (RESULTS / "honest_student.md").write_text(f"{SUBMISSION.name}, {result['cores']} cores\n\n{table}\n")
-    print(table)
+    results.save("honest_student", result, f"{SUBMISSION.name}, {result['cores']} cores", "\n".join(lines),
+                 args.out, args.smoke)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The vectorised reference against PyTorch's conv2d on the CPU, float64, same threads.
 
-    python -m bench.reference_speed
+    python -m bench.reference_speed [--smoke] [--out DIR]
 
 For each layer shape: the median seconds of forward + backward for both, their
 ratio (reference / PyTorch; at most 1.0 is the target), and the peak memory
@@ -8,18 +8,16 @@ the reference's backward allocates (tracemalloc) against the bytes of its
 inputs and outputs (at most 3x is the target). Without PyTorch installed the
 PyTorch columns say so.
 """
-import json
 import os
 import platform
 import time
 import tracemalloc
-from pathlib import Path
 
 import numpy as np
 
+from bench import results
 from solutions.reference.vectorized import conv_backward, conv_forward
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SHAPES = {  # name: (N, C, H, W, F, K, stride, pad)
     "tiny CNN layer": (64, 1, 8, 8, 8, 3, 1, 1),
     "CIFAR-sized layer": (50, 3, 32, 32, 32, 3, 1, 1),
@@ -45,12 +43,13 @@ def _arrays(shape, seed=0):
     return x, weights, b, rng.standard_normal((n, f, ho, wo)), stride, pad
 
 
-def reference_seconds(shape):
+def reference_seconds(shape, repeats):
     x, w, b, dout, stride, pad = _arrays(shape)
-    return _median_seconds(lambda: (conv_forward(x, w, b, stride, pad), conv_backward(dout, x, w, stride, pad)))
+    return _median_seconds(lambda: (conv_forward(x, w, b, stride, pad), conv_backward(dout, x, w, stride, pad)),
+                           repeats)
 
 
-def torch_seconds(shape):
+def torch_seconds(shape, repeats):
     try:
         import torch
     except ImportError:
@@ -62,7 +61,7 @@ def torch_seconds(shape):
     def run():
         x.grad = w.grad = b.grad = None
         torch.nn.functional.conv2d(x, w, b, stride=stride, padding=pad).backward(dout)
-    return _median_seconds(run)
+    return _median_seconds(run, repeats)
 
 
 def backward_memory_ratio(shape):
@@ -75,10 +74,12 @@ def backward_memory_ratio(shape):
     return peak / held
 
 
-def run():
+def run(smoke=False):
     rows = []
-    for name, shape in SHAPES.items():
-        ours, theirs = reference_seconds(shape), torch_seconds(shape)
+    shapes = dict(list(SHAPES.items())[:1]) if smoke else SHAPES
+    repeats = 1 if smoke else 15
+    for name, shape in shapes.items():
+        ours, theirs = reference_seconds(shape, repeats), torch_seconds(shape, repeats)
         rows.append({"layer": name, "shape": shape, "reference_s": ours, "torch_s": theirs,
                      "ratio": None if theirs is None else ours / theirs,
                      "backward_peak_memory_x_io": backward_memory_ratio(shape)})
@@ -91,10 +92,9 @@ def run():
             "python": platform.python_version(), "rows": rows}
 
 
-def main():
-    result = run()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "reference_speed.json").write_text(json.dumps(result, indent=2) + "\n")
+def main(argv=None):
+    args = results.parser(__doc__).parse_args(argv)
+    result = run(args.smoke)
     lines = ["| layer (N, C, H, W, F, K, stride, pad) | reference ms | PyTorch ms | ratio | backward peak / io |",
              "|---|---|---|---|---|"]
     for row in result["rows"]:
@@ -102,11 +102,9 @@ def main():
         ratio = "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
         lines.append(f"| {row['layer']} {tuple(row['shape'])} | {1000 * row['reference_s']:.2f} | {torch_ms} "
                      f"| {ratio} | {row['backward_peak_memory_x_io']:.2f} |")
-    table = "\n".join(lines)
-    (RESULTS / "reference_speed.md").write_text(
-        f"{result['cores']} cores, NumPy {result['numpy']}, PyTorch {result['torch']}, "
-        f"Python {result['python']}\n\n{table}\n")
-    print(table)
+    heading = (f"{result['cores']} cores, NumPy {result['numpy']}, PyTorch {result['torch']}, "
+               f"Python {result['python']}")
+    results.save("reference_speed", result, heading, "\n".join(lines), args.out, args.smoke)
 
 
 if __name__ == "__main__":

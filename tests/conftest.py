@@ -1,5 +1,12 @@
 """Test-wide set-up: where bubblewrap is missing, the tests grade without a
-sandbox (the hostile-submission suite then skips itself); CI installs it."""
+sandbox (the hostile-submission suite then skips itself); CI installs it.
+
+``make test`` runs the suite on every core (pytest-xdist, ``-n auto``, with
+the scheduling of :func:`pytest_xdist_make_scheduler`): each test file is one group, so its module fixtures are
+built once, and the files that share an expensive session fixture (a graded
+class, the real services, the browser) form one group (:data:`SHARED`), so
+that it is built once too. The one Chromium of a worker's session is here
+(``browser``), for every test that drives it."""
 import os
 import socket
 import sys
@@ -13,7 +20,51 @@ from autograder.sandbox import bubblewrap
 ROOT = Path(__file__).resolve().parents[1]
 # Importable by name in every test: manifest.py, honest_loops.py (the sample submissions, shared
 # with the demo class) and hostile.py, tampering.py (the submissions only the tests use).
-sys.path[:0] = [str(ROOT / "samples" / "students"), str(ROOT / "tests" / "students")]
+sys.path[:0] = [str(ROOT / "samples" / "students"), str(ROOT / "tests" / "students"), str(ROOT / "tests" / "browser")]
+
+# Test files that share an expensive session fixture: each set runs on one xdist worker.
+SHARED = {
+    "class-services": ("tests/autograder/classroom/test_cluster.py", "tests/autograder/classroom/test_gradebook.py"),
+    "graded-course": ("tests/autograder/course/test_templates.py", "tests/autograder/course/test_demo.py"),
+    "browser": ("tests/browser/test_formgrader.py", "tests/browser/test_hostile_outputs.py",
+                "tests/browser/test_student_notebooks.py"),
+}
+
+
+def group_of(nodeid):
+    """The xdist group of a test: its file, or the name of the files it shares fixtures with (:data:`SHARED`)."""
+    path = nodeid.split("::", 1)[0]
+    return next((name for name, paths in SHARED.items() if path in paths), path)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist, send each group of tests (:func:`group_of`) to one worker, whole."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return group_of(nodeid)
+
+    return SharedFixtureScheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright, for the whole session (one per xdist worker): one sync
+    Playwright may run in a process at a time."""
+    import labdriver
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the browser tests need the Python package playwright (pip install -r requirements.txt)")
+    if labdriver.chromium_path() is None:
+        pytest.skip(f"the browser tests need Chromium: install the Debian package `{labdriver.CHROMIUM_PACKAGE}` "
+                    "(apt-get install chromium; scripts/system-packages does it as root)")
+    with sync_playwright() as playwright:
+        chromium = labdriver.launch_chromium(playwright)
+        yield chromium
+        chromium.close()
 
 if bubblewrap.bubblewrap() is None:
     os.environ.setdefault("CONVKIT_UNSAFE", "1")

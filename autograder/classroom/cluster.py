@@ -16,7 +16,10 @@ autograded notebooks and every ``convkit-*.json`` at the shard's root.
 A worker needs the kit installed at the same version (``requirements.txt``,
 which installs it too) and bubblewrap; student code runs in bubblewrap's
 unshared network namespace, so it cannot reach the scheduler, the workers or
-the database. A worker that dies mid-task costs nothing: the scheduler runs
+the database. The cluster itself is reached over mutual TLS
+(:mod:`autograder.classroom.certs`): a plain Dask cluster runs any code that
+anyone who reaches its port sends, so :func:`security_for` takes a plain
+``tcp://`` address on loopback only, unless the instructor insists. A worker that dies mid-task costs nothing: the scheduler runs
 its task again elsewhere, and the merge replaces the student's rows, so a
 student is graded once whatever ran twice.
 """
@@ -78,7 +81,7 @@ def shard_results(shard, student):
     return _tar(members)
 
 
-def grade_student(course_bytes, submission_bytes, student, seed):
+def grade_student(course_bytes, submission_bytes, student, seed, run_notebooks=False):
     """The task, run on a worker: ``(shard results as bytes, intake notes, seconds)``."""
     from autograder.classroom import grading
 
@@ -87,7 +90,8 @@ def grade_student(course_bytes, submission_bytes, student, seed):
         _untar(submission_bytes, course)
         start = time.perf_counter()
         shard, notes = grading.autograde_in_shard(course, student, Path(tmp) / "shard",
-                                                  snapshot=course / "gradebook.db", seed=seed)
+                                                  snapshot=course / "gradebook.db", seed=seed,
+                                                  run_notebooks=run_notebooks)
         return shard_results(shard, student), notes, time.perf_counter() - start
 
 
@@ -96,17 +100,53 @@ def _landed(future, shard):
     return _untar(results, shard), notes, seconds
 
 
-def graded_on_cluster(address, course, names, tmp, snapshot):
-    """``(student, result)`` as each student's task ends on the cluster at ``address``; ``result()``
-    unpacks the shard into ``tmp/<student>`` and gives (shard, intake notes, seconds), or raises
-    what grading raised on the worker."""
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+class InsecureCluster(ValueError):
+    """A cluster address that anyone on the network could use to run code on the workers."""
+
+
+def security_for(address, tls=None, insecure=False):
+    """The Dask ``Security`` to reach the scheduler at ``address`` with, or None for plain TCP on loopback.
+
+    ``tls``: ``(ca file, certificate, key)``, each None to take Dask's configuration
+    (:func:`autograder.classroom.certs.security`). A ``tcp://`` address off this machine is refused,
+    unless ``insecure``: a plain Dask cluster runs any code anyone who reaches its port sends it.
+    """
+    from urllib.parse import urlsplit
+
+    from autograder.classroom import certs
+
+    scheme = address.split("://", 1)[0] if "://" in address else "tcp"
+    if scheme == "tls":
+        return certs.security(*(tls or (None, None, None)))
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
+    if scheme == "tcp" and (host in LOOPBACK or host.startswith("127.")):
+        return None
+    if insecure:
+        return None
+    raise InsecureCluster(
+        f"refusing the plain {scheme}:// cluster at {address}: a Dask cluster without TLS runs any code that "
+        "anyone who reaches its port sends it (they could read the hidden reference on a worker, or change every "
+        "grade). Set it up with mutual TLS: `python -m autograder cluster-certs DIR` writes the certificates and "
+        "prints the scheduler's and workers' command lines; then grade with --cluster tls://HOST:PORT and "
+        "--tls-ca-file, --tls-cert and --tls-key (README, Grading at scale). --insecure-cluster grades on it "
+        "anyway, on a network you trust.")
+
+
+def graded_on_cluster(address, course, names, tmp, snapshot, run_notebooks=False, security=None):
+    """``(student, result)`` as each student's task ends on the cluster at ``address`` (reached with the
+    Dask ``security``, see :func:`security_for`); ``result()`` unpacks the shard into ``tmp/<student>``
+    and gives (shard, intake notes, seconds), or raises what grading raised on the worker."""
     from distributed import Client, as_completed
 
     seed = os.environ.get("CONVKIT_SEED")
-    with Client(address) as client:
+    with Client(address, security=security) as client:
         bundle = client.scatter(course_bundle(course, snapshot), broadcast=True)
         # A fresh key per run: a restarted submitting process never picks up a stale result.
         futures = {client.submit(grade_student, bundle, submission_bundle(course, student), student, seed,
+                                 run_notebooks,
                                  key=f"convkit-grade-{student}-{uuid.uuid4().hex}", pure=False): student
                    for student in names}
         for future in as_completed(futures):

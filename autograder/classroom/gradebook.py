@@ -22,6 +22,7 @@ same student run one after the other, the second replacing the first;
 merges of different students touch disjoint rows and do not wait for each other.
 """
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -54,6 +55,29 @@ def normalize(url):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def masked(url):
+    """``url`` as the kit prints or writes it: a password in it shown as ``***``."""
+    try:
+        return sa.engine.make_url(str(url)).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: mask what looks like user:password@
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", str(url))
+
+
+def has_password(url):
+    """Does ``url`` carry a password? (A command line's is readable by every user of the machine.)"""
+    try:
+        return sa.engine.make_url(str(url)).password is not None
+    except Exception:
+        return bool(re.search(r"://[^:/@]*:[^@/]*@", str(url)))
+
+
+PASSWORD_ON_THE_COMMAND_LINE = (
+    "the database URL carries a password, which every user of this machine can read on a command line "
+    "(ps) and in the shell's history: give the URL without it, and the password as libpq reads it, "
+    "from PGPASSWORD, ~/.pgpass (PGPASSFILE) or a service file (PGSERVICE); sslmode=... in the URL is "
+    "honoured")
 
 
 def course_url(course, db=None):
@@ -135,7 +159,7 @@ def _copy_definitions(source_url, target_url):
     with engine_for(source_url) as source, source.connect() as read:
         rows = _definitions(read)
     if not rows["assignment"]:
-        raise LookupError(f"{source_url} has no assignment {ASSIGNMENT!r}")
+        raise LookupError(f"{masked(source_url)} has no assignment {ASSIGNMENT!r}")
     with engine_for(target_url) as target, target.begin() as write:
         write.execute(_insert(write, TABLES["course"]), rows["course"])
         if write.execute(_insert(write, TABLES["assignment"]), rows["assignment"][0]).rowcount == 0:

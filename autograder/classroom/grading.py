@@ -40,6 +40,7 @@ class Outcome:
     seconds: float
     message: str = ""
     notes: tuple = ()        # what intake tidied in the submission
+    phases: dict = None      # seconds per phase (see Phases), merge included
 
 
 def submission_folder(course, student):
@@ -63,14 +64,18 @@ def students(course):
     return sorted(p.name for p in submitted.iterdir() if p.is_dir() and submission_folder(course, p.name))
 
 
-def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
+def autograde_in_shard(course, student, shard, snapshot=None, seed=None, run_notebooks=False):
     """Autograde one student in a private copy of the course; returns (shard folder, intake notes).
 
     ``snapshot``: a SQLite gradebook of the assignment's definitions
     (:func:`gradebook.snapshot`), made from the course's gradebook when not
-    given; ``seed``: the test cases' seed, else ``CONVKIT_SEED``, else a fresh one.
+    given; ``seed``: the test cases' seed, else ``CONVKIT_SEED``, else a fresh one;
+    ``run_notebooks``: run each notebook again in the sandboxed kernel for the
+    feedback, instead of keeping the outputs of the student's own run
+    (:func:`autograder.pipeline.engine_grades.runs_notebooks`).
     """
     course, shard = Path(course), Path(shard)
+    clock = Phases()
     shard.mkdir(parents=True)
     shutil.copy(course / "nbgrader_config.py", shard)
     if snapshot is None:
@@ -89,6 +94,7 @@ def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
         for path in sorted(release.glob("*.ipynb")):
             shutil.copy(path, copy / path.name)
     add_notes(copy, notes)  # in front of the student's feedback and the instructor's view
+    clock.done("intake")
     # The engine grades here, outside nbgrader, so that students are graded
     # side by side; nbgrader's EngineGrades step writes these results into
     # the hidden cells instead of grading again.
@@ -100,11 +106,37 @@ def autograde_in_shard(course, student, shard, snapshot=None, seed=None):
         notebook: {key: {output: results_entry(results[key], output) for output in PARTS[key].outputs}
                    for key in keys}
         for notebook, keys in NOTEBOOK_PARTS.items()}))
+    clock.done("engine")
     # The shard's own gradebook, whatever database the course's config names.
     nbgrader(shard, "autograde", ASSIGNMENT, "--student", student, "--force", "--log-level=WARN",
              f"--CourseDirectory.db_url={gradebook.sqlite_url(shard / 'gradebook.db')}",
-             env={"CONVKIT_PRECOMPUTED": str(precomputed), "CONVKIT_SEED": str(seed)})
+             env={"CONVKIT_PRECOMPUTED": str(precomputed), "CONVKIT_SEED": str(seed),
+                  "CONVKIT_RUN_NOTEBOOKS": "1" if run_notebooks else "0"})
+    clock.done("nbgrader")
+    clock.save(shard)
     return shard, notes
+
+
+class Phases:
+    """Seconds spent in each phase of grading one student, kept in the shard (``convkit-phases.json``,
+    which travels back from a Dask worker like the other ``convkit-*.json``) for the benchmarks."""
+    FILE = "convkit-phases.json"
+
+    def __init__(self):
+        self.seconds, self._last = {}, time.perf_counter()
+
+    def done(self, phase):
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
+        self._last = now
+
+    def save(self, shard):
+        (Path(shard) / self.FILE).write_text(json.dumps(self.seconds))
+
+    @classmethod
+    def read(cls, shard):
+        path = Path(shard) / cls.FILE
+        return json.loads(path.read_text()) if path.is_file() else {}
 
 
 def merge_shard(course, shard, student, db_url=None):
@@ -121,16 +153,26 @@ def merge_shard(course, shard, student, db_url=None):
     findings.bring_in(course, shard, student)  # the engine's findings, for the class report
 
 
-def grade_class(course, jobs=2, only=None, progress=None, db_url=None, cluster=None):
+def grade_class(course, jobs=2, only=None, progress=None, db_url=None, cluster=None, run_notebooks=False,
+                tls=None, insecure_cluster=False):
     """Autograde every submission (or those in ``only``); returns a list of :class:`Outcome`.
 
     ``db_url``: the course's gradebook (default :func:`gradebook.course_url`),
     set up first when it is empty; ``cluster``: a Dask scheduler's address,
-    where the students are graded instead of ``jobs`` at a time here.
+    where the students are graded instead of ``jobs`` at a time here, reached
+    over mutual TLS for a ``tls://`` address (``tls``: the CA file, the
+    grader's certificate and key; see
+    :func:`autograder.classroom.cluster.security_for`, which refuses a plain
+    ``tcp://`` address off this machine unless ``insecure_cluster``);
+    ``run_notebooks``: see :func:`autograde_in_shard`.
     """
     course = Path(course)
+    security = None
     if cluster is None:
         bubblewrap.check()  # on a cluster, each worker checks its own
+    else:
+        from autograder.classroom.cluster import security_for
+        security = security_for(cluster, tls, insecure_cluster)  # before anything is sent
     db_url = db_url or gradebook.course_url(course)
     gradebook.ensure_assignment(db_url, course)
     names = [s for s in students(course) if only is None or s in only]
@@ -138,15 +180,18 @@ def grade_class(course, jobs=2, only=None, progress=None, db_url=None, cluster=N
     with tempfile.TemporaryDirectory(prefix="convkit-class-") as tmp:
         snapshot = gradebook.snapshot(db_url, Path(tmp) / "definitions.db")
         if cluster is None:
-            graded = _graded_here(course, names, Path(tmp), snapshot, jobs)
+            graded = _graded_here(course, names, Path(tmp), snapshot, jobs, run_notebooks)
         else:
             from autograder.classroom import cluster as dask_cluster
-            graded = dask_cluster.graded_on_cluster(cluster, course, names, Path(tmp), snapshot)
+            graded = dask_cluster.graded_on_cluster(cluster, course, names, Path(tmp), snapshot, run_notebooks,
+                                                    security)
         for student, result in graded:  # one writer at a time: this thread
             try:
                 shard, notes, seconds = result()
+                merging = time.perf_counter()
                 merge_shard(course, shard, student, db_url)
-                outcome = Outcome(student, True, seconds, notes=tuple(notes))
+                phases = dict(Phases.read(shard), merge=time.perf_counter() - merging)
+                outcome = Outcome(student, True, seconds, notes=tuple(notes), phases=phases)
             except Exception as error:  # one student's failure must not stop the class
                 text = (str(error).strip() or repr(error)).splitlines()
                 outcome = Outcome(student, False, 0.0, " | ".join(text)[-1500:])
@@ -156,12 +201,13 @@ def grade_class(course, jobs=2, only=None, progress=None, db_url=None, cluster=N
     return sorted(outcomes, key=lambda o: o.student)
 
 
-def _graded_here(course, names, tmp, snapshot, jobs):
+def _graded_here(course, names, tmp, snapshot, jobs, run_notebooks=False):
     """``(student, result)`` as each student is autograded on this machine, ``jobs`` at a time;
     ``result()`` gives (shard, intake notes, seconds) or raises what grading raised."""
     def run(student):
         start = time.perf_counter()
-        shard, notes = autograde_in_shard(course, student, tmp / student, snapshot=snapshot)
+        shard, notes = autograde_in_shard(course, student, tmp / student, snapshot=snapshot,
+                                          run_notebooks=run_notebooks)
         return shard, notes, time.perf_counter() - start
 
     with ThreadPoolExecutor(max(1, jobs)) as pool:

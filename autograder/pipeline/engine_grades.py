@@ -22,7 +22,12 @@ there when :class:`EngineGrades` runs.
 ``python -m autograder grade-class`` grades with the engine before nbgrader
 runs (several students at a time) and names the results in
 ``CONVKIT_PRECOMPUTED``; :class:`EngineGrades` then uses them instead of
-grading again.
+grading again. Since the grades need no kernel, grade-class does not run the
+notebooks again either (:func:`runs_notebooks`): each cell keeps the outputs of
+the student's own run (capped, and made inert by
+:mod:`autograder.pipeline.sanitize`), which is what the feedback and Formgrader
+show beside the grader's results, unless ``CONVKIT_RUN_NOTEBOOKS=1``
+(``grade-class --run-notebooks``) asks for a fresh run in the sandboxed kernel.
 """
 import json
 import os
@@ -31,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearOutput, Execute, NbGraderPreprocessor
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 
 from autograder.config import limit
@@ -41,6 +46,46 @@ from autograder.sandbox import bubblewrap
 from autograder.spec import parts
 from autograder.spec.parts import NOTEBOOK_PARTS, PARTS
 from convkit import tiny_cnn
+
+
+def runs_notebooks():
+    """Does autograde run each notebook again in the sandboxed kernel?
+
+    Plain ``nbgrader autograde`` does: its grades come from the engine, but its
+    feedback shows a fresh run. ``grade-class``, whose engine results are
+    precomputed (``CONVKIT_PRECOMPUTED``), keeps the outputs of the student's
+    own run instead, unless ``CONVKIT_RUN_NOTEBOOKS=1``.
+    """
+    return not os.environ.get("CONVKIT_PRECOMPUTED") or os.environ.get("CONVKIT_RUN_NOTEBOOKS") == "1"
+
+
+def cap_outputs(outputs, kept_bytes):
+    """The outputs of one cell, at most ``kept_bytes`` of them (as JSON text), then a line saying the rest was
+    dropped: endless output must not fill the grader's memory or the instructor's page."""
+    kept, used = [], 0
+    for output in outputs:
+        used += len(json.dumps(output, default=str))
+        if used > kept_bytes:
+            kept.append(nbformat.v4.new_output(
+                "stream", name="stdout", text=f"\n[convkit: this cell printed more than {kept_bytes // 1024} kB; "
+                                              "the rest of its output was dropped]\n"))
+            break
+        kept.append(output)
+    return kept
+
+
+class ClearOutputToRun(ClearOutput):
+    """nbgrader's ClearOutput when the notebook is run again (:func:`runs_notebooks`); otherwise each cell
+    keeps the outputs of the student's own run, capped at ``CONVKIT_CELL_OUTPUT_KB``."""
+
+    def preprocess(self, nb, resources):
+        if runs_notebooks():
+            return super().preprocess(nb, resources)
+        kept = int(limit("CONVKIT_CELL_OUTPUT_KB") * 1024)
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code":
+                cell.outputs = cap_outputs(cell.get("outputs", []), kept)
+        return nb, resources
 
 
 def results_entry(result, output):
@@ -91,6 +136,8 @@ class SafeExecute(Execute):
         return None
 
     def preprocess(self, nb, resources=None, km=None):
+        if not runs_notebooks():
+            return nb, resources  # the outputs of the student's own run stay (ClearOutputToRun capped them)
         bubblewrap.check()
         self._output_used = {}
         try:

@@ -7,9 +7,10 @@ every test that reads it: `make demo`'s class, handed in and registered the same
 (``autograder.course.demo``'s ``fill_class`` and ``register_students``) in a throw-away course,
 of which three students are graded through nbgrader (to keep the run short): ada, whose code is
 right, ben, who made two mistakes, and mallory, whose right notebook 02 also displays every
-payload of ``tests/students/hostile_outputs.py``.
+payload of ``tests/students/hostile_outputs.py`` (graded with ``run_notebooks``: the payloads run
+again in the grader's kernel).
 
-Without the `chromium` binary (Debian package `chromium`; `scripts/system-packages` installs it
+The browser itself is the session's ``browser`` of ``tests/conftest.py``. Without the `chromium` binary (Debian package `chromium`; `scripts/system-packages` installs it
 as root) or the `playwright` package, every browser test skips and says which is missing.
 """
 import io
@@ -25,21 +26,6 @@ from autograder.config import ASSIGNMENT, RELEASE_FOLDER
 from autograder.course import demo
 from autograder.course.demo_class import student_notebook
 from autograder.course.nbgrader_course import hand_in, make_course
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the browser tests need the Python package playwright (pip install -r requirements.txt)")
-    if labdriver.chromium_path() is None:
-        pytest.skip(f"the browser tests need Chromium: install the Debian package `{labdriver.CHROMIUM_PACKAGE}` "
-                    "(apt-get install chromium; scripts/system-packages does it as root)")
-    with sync_playwright() as playwright:
-        chromium = labdriver.launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +52,13 @@ def course(browser, tmp_path_factory):
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}", demo.COURSE_ID) as gradebook:
             gradebook.update_or_create_student(hostile_outputs.STUDENT, first_name="Mallory", last_name="Payload",
                                                email=f"{hostile_outputs.STUDENT}@example.org")
-        hand_in(root, hostile_outputs.STUDENT, {hostile_outputs.NOTEBOOK: hostile_outputs.with_payloads(
-            student_notebook(release / hostile_outputs.NOTEBOOK, {}))})
-        outcomes = grading.grade_class(root, jobs=2, only=GRADED)
+        hand_in(root, hostile_outputs.STUDENT, {hostile_outputs.NOTEBOOK: hostile_outputs.run_as_the_student(
+            hostile_outputs.with_payloads(student_notebook(release / hostile_outputs.NOTEBOOK, {})))})
+        outcomes = grading.grade_class(root, jobs=2, only=GRADED[:-1])
+        # mallory's notebook runs again in the sandboxed kernel, so that what Formgrader and the feedback show
+        # is what the payloads display when they run under the grader (the cluster test covers the outputs
+        # of the student's own run, which grade-class keeps by default).
+        outcomes += grading.grade_class(root, jobs=1, only=GRADED[-1:], run_notebooks=True)
     assert all(outcome.ok for outcome in outcomes), outcomes
     return root
 

@@ -2,7 +2,7 @@
 per-part grades, read from nbgrader's gradebook."""
 import pytest
 
-from autograder.classroom import grading
+from autograder.classroom import findings, grading
 from autograder.course.demo_class import CLASS, submissions
 from autograder.course.nbgrader_course import hand_in
 from autograder.engine.grade import grade
@@ -26,24 +26,31 @@ def _parts_with_bugs(choices):
     return hit
 
 
+# The student whose submission is graded again with the command line, as a check that both paths agree.
+COMMAND_LINE = "eli"
+
+
 def test_demo_class_grades_through_nbgrader(course, monkeypatch):
-    """Does each demo student lose points exactly in the parts with a mistake, and match the command line?"""
+    """Does each demo student lose points exactly in the parts with a mistake, nbgrader's gradebook holding what
+    the engine found, and does the command line give one of them the same grades?"""
     monkeypatch.setenv("CONVKIT_SEED", str(SEED))
     for student, files in submissions(course / "assignments" / "conv_backprop").items():
         hand_in(course, student, files)
     outcomes = grading.grade_class(course, jobs=2, only=list(CLASS))
     assert all(o.ok and not o.notes for o in outcomes), outcomes
     table = grading.part_scores(course)
+    found = findings.load_class(course)
     for student, choices in CLASS.items():
         wrong = _parts_with_bugs(choices)
         for key, part in PARTS.items():
+            assert table[student][key] == pytest.approx(found[student]["parts"][key]["score"], abs=1e-9)
             if key == "cnn" and "batch" in wrong:
                 continue  # a batch bug may or may not cost the network its accuracy
             if key in wrong:
                 assert table[student][key] < part.points, (student, key)
             else:
                 assert table[student][key] == pytest.approx(part.points), (student, key)
-        report, _ = grade(course / "submitted" / student / "conv_backprop", seed=SEED)
-        for key in PARTS:
-            assert table[student][key] == pytest.approx(report["parts"][key]["score"], abs=1e-9), (student, key)
+    report, _ = grade(course / "submitted" / COMMAND_LINE / "conv_backprop", seed=SEED)
+    for key in PARTS:
+        assert table[COMMAND_LINE][key] == pytest.approx(report["parts"][key]["score"], abs=1e-9), key
     assert table["ada"] == {key: part.points for key, part in PARTS.items()}

@@ -139,6 +139,16 @@ def live_html(html):
     return parser.found
 
 
+def run_as_the_student(notebook):
+    """``notebook`` after the student's own Run All on their machine (a plain kernel, errors and all): what
+    a submission carries, outputs included."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.from_dict(notebook)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", allow_errors=True).execute()
+    return notebook
+
+
 def dangerous_leftovers(notebook):
     """What of the payloads is still live in a notebook's outputs, markdown and raw cells (empty when inert)."""
     found = []

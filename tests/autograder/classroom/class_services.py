@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import hostile_outputs
+from autograder.classroom import certs as autograder_certs
 from autograder.classroom import grading
 from autograder.config import ROOT
 from autograder.course.demo_class import student_notebook, submissions
@@ -44,21 +45,26 @@ def _stop(process):
     process.wait()
 
 
+# A role that signs in with a password (scram-sha-256), as a shared database server asks of a grader.
+PASSWORD_ROLE = "marker"
+PASSWORD = "c0nvkit-Gradebook-Secret-7"
+
+
 @dataclass
 class Postgres:
     port: int
     folder: Path
     databases: list = field(default_factory=list)
 
-    def new_database(self):
-        """An empty database on the server; its URL."""
+    def new_database(self, owner="grader"):
+        """An empty database on the server, owned by ``owner``; its URL (with no password in it)."""
         import psycopg
 
         name = f"gradebook{len(self.databases)}"
         with psycopg.connect(f"postgresql://grader@127.0.0.1:{self.port}/postgres", autocommit=True) as db:
-            db.execute(f"CREATE DATABASE {name}")
+            db.execute(f"CREATE DATABASE {name} OWNER {owner}")
         self.databases.append(name)
-        return f"postgresql://grader@127.0.0.1:{self.port}/{name}"
+        return f"postgresql://{owner}@127.0.0.1:{self.port}/{name}"
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +81,15 @@ def postgres():
     port = free_port()
     subprocess.run([*as_server, pg_bin / "initdb", "-D", folder / "data", "-A", "trust", "-U", "grader"],
                    check=True, capture_output=True)
+    # The password role first in pg_hba.conf: scram-sha-256 for it, trust for the tests' own role.
+    hba = folder / "data" / "pg_hba.conf"
+    hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     subprocess.run([*as_server, pg_bin / "pg_ctl", "-D", folder / "data", "-o", f"-p {port} -k {folder} -h 127.0.0.1",
                     "-l", folder / "server.log", "-w", "start"], check=True, capture_output=True)
+    import psycopg
+    with psycopg.connect(f"postgresql://grader@127.0.0.1:{port}/postgres", autocommit=True) as db:
+        db.execute("SET password_encryption = 'scram-sha-256'")
+        db.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}'")
     try:
         yield Postgres(port, folder)
     finally:
@@ -87,18 +100,33 @@ def postgres():
 
 @dataclass
 class DaskCluster:
+    """A scheduler and its workers on 127.0.0.1, over mutual TLS with the certificates of ``python -m autograder
+    cluster-certs`` (``certs``), the command lines it prints."""
     address: str
     scheduler: subprocess.Popen
     workers: list
     logs: Path
+    certs: Path
 
-    def add_worker(self):
+    @property
+    def tls(self):
+        """The grader's (CA file, certificate, key), as grade_class takes them."""
+        cert, key = autograder_certs.files(self.certs, "grader")
+        return str(self.certs / autograder_certs.CA), str(cert), str(key)
+
+    def tls_options(self):
+        """The same as grade-class's command-line options."""
+        return autograder_certs.tls_options(self.certs, "grader")
+
+    def add_worker(self, certified=True):
         log = open(self.logs / f"worker{len(self.workers)}.log", "w")
+        options = autograder_certs.tls_options(self.certs, "worker") if certified else []
         # No nanny: the process killed is the worker itself, with the nbgrader and kernels it started.
         worker = subprocess.Popen([BIN / "dask", "worker", self.address, "--nthreads", "1", "--no-dashboard",
-                                   "--no-nanny", "--host", "127.0.0.1"],
+                                   "--no-nanny", "--host", "127.0.0.1", *options], env=ENCRYPTED,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=self.logs)
-        self.workers.append(worker)
+        if certified:
+            self.workers.append(worker)
         return worker
 
     @staticmethod
@@ -110,22 +138,30 @@ class DaskCluster:
 
     def client(self):
         from distributed import Client
-        return Client(self.address, timeout=60)
+        return Client(self.address, security=autograder_certs.security(*self.tls), timeout=60)
 
     def wait_for_workers(self, count):
         with self.client() as client:
             client.wait_for_workers(count, timeout=120)
 
 
+# What the certificates' command lines set: no plain connection is taken or made.
+ENCRYPTED = dict(os.environ, DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION="True")
+
+
 @pytest.fixture(scope="session")
 def dask_cluster(tmp_path_factory):
-    """A Dask scheduler and three one-thread workers on 127.0.0.1, each a separate process."""
+    """A Dask scheduler and three one-thread workers on 127.0.0.1, each a separate process, over mutual TLS."""
     logs = tmp_path_factory.mktemp("dask")
+    folder = tmp_path_factory.mktemp("certs") / "cluster"
+    autograder_certs.make(folder, hosts=["127.0.0.1", "localhost"])
     port = free_port()
-    scheduler = subprocess.Popen([BIN / "dask", "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--no-dashboard"], stdout=open(logs / "scheduler.log", "w"),
-                                 stderr=subprocess.STDOUT, start_new_session=True, cwd=logs)
-    cluster = DaskCluster(f"tcp://127.0.0.1:{port}", scheduler, [], logs)
+    scheduler = subprocess.Popen([BIN / "dask", "scheduler", "--protocol", "tls", "--host", "127.0.0.1",
+                                  "--port", str(port), "--no-dashboard",
+                                  *autograder_certs.tls_options(folder, "scheduler")], env=ENCRYPTED,
+                                 stdout=open(logs / "scheduler.log", "w"), stderr=subprocess.STDOUT,
+                                 start_new_session=True, cwd=logs)
+    cluster = DaskCluster(f"tls://127.0.0.1:{port}", scheduler, [], logs, folder)
     try:
         for _ in range(3):
             cluster.add_worker()
@@ -145,8 +181,9 @@ def small_class(tmp_path_factory):
     everyone = submissions(release)
     for student in DEMO_STUDENTS:
         hand_in(course, student, {name: everyone[student][name] for name in NOTEBOOKS})
-    hand_in(course, hostile_outputs.STUDENT, {hostile_outputs.NOTEBOOK: hostile_outputs.with_payloads(
-        student_notebook(release / hostile_outputs.NOTEBOOK, {}))})
+    # As handed in after the student's own Run All: grade-class keeps those outputs, made inert.
+    hand_in(course, hostile_outputs.STUDENT, {hostile_outputs.NOTEBOOK: hostile_outputs.run_as_the_student(
+        hostile_outputs.with_payloads(student_notebook(release / hostile_outputs.NOTEBOOK, {})))})
     return course
 
 

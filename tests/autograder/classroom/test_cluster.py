@@ -1,5 +1,5 @@
-"""A class graded on a real Dask cluster into a real PostgreSQL gradebook: the grades one machine gives,
-whatever dies on the way."""
+"""A class graded on a real Dask cluster over mutual TLS into a real PostgreSQL gradebook: the grades one
+machine gives, whatever dies on the way; and nobody without the cluster's certificates gets in."""
 import os
 import shutil
 import signal
@@ -30,12 +30,12 @@ def _graded_once_each(url):
 
 def test_a_class_graded_on_the_cluster_into_postgresql_equals_one_machine_with_sqlite(
         small_class, sqlite_reference, postgres, dask_cluster, tmp_path, monkeypatch):
-    """Three workers, an empty PostgreSQL database set up by grade-class itself: same grades for every
-    student and part as the SQLite run on one machine, one submission each, the notebooks back?"""
+    """A TLS scheduler and three TLS workers, an empty PostgreSQL database set up by grade-class itself: same
+    grades for every student and part as the SQLite run on one machine, one submission each, the notebooks back?"""
     monkeypatch.setenv("CONVKIT_SEED", "7")
     course = copy_course(small_class, tmp_path / "course")
     url = postgres.new_database()
-    outcomes = grading.grade_class(course, db_url=url, cluster=dask_cluster.address)
+    outcomes = grading.grade_class(course, db_url=url, cluster=dask_cluster.address, tls=dask_cluster.tls)
     assert all(o.ok for o in outcomes), [o.message for o in outcomes]
     assert grading.part_scores(course, url) == sqlite_reference
     assert _graded_once_each(url)
@@ -57,7 +57,8 @@ def test_a_worker_killed_while_it_grades_costs_nothing(small_class, sqlite_refer
     course = copy_course(small_class, tmp_path / "course")
     url = postgres.new_database()
     dask_cluster.wait_for_workers(3)
-    run = subprocess.Popen(grade_class_command(course, "--cluster", dask_cluster.address, "--db", url),
+    run = subprocess.Popen(grade_class_command(course, "--cluster", dask_cluster.address, *dask_cluster.tls_options(),
+                                               "--db", url),
                            env=command_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            start_new_session=True)
     try:
@@ -82,7 +83,7 @@ def test_a_submitting_process_killed_half_way_finishes_with_the_same_grades_when
     """grade-class killed after its first student is merged, then run again: same grades, one submission each?"""
     course = copy_course(small_class, tmp_path / "course")
     url = postgres.new_database()
-    command = grade_class_command(course, "--cluster", dask_cluster.address, "--db", url)
+    command = grade_class_command(course, "--cluster", dask_cluster.address, *dask_cluster.tls_options(), "--db", url)
     dask_cluster.wait_for_workers(3)
     run = subprocess.Popen(command, env=command_environment(), start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -135,3 +136,76 @@ def test_student_code_cannot_reach_the_scheduler_the_workers_or_the_database(pos
     (submission / "reaching.py").write_text(code)
     _, results = grade(submission / "reaching.py", seed=3, parts=["1d"])
     assert results["1d"].outputs["forward"] == 1.0, results["1d"].feedback
+
+
+# The attack of the issue: a stranger's task that reads the hidden reference on a worker. Defined in a
+# namespace of its own (as a script's __main__), so that it travels by value, as a stranger's would.
+ATTACK = {"__name__": "__main__"}
+exec("def read_the_reference():\n"  # noqa: S102 (the test's own code)
+     "    import solutions.reference.vectorized as reference\n"
+     "    return open(reference.__file__).read()\n", ATTACK)
+_read_the_reference = ATTACK["read_the_reference"]
+
+
+def _refused(connect):
+    """The error that stops ``connect()`` before a task is submitted or code is run on the workers; None when
+    it got in."""
+    try:
+        with connect() as client:
+            client.submit(_read_the_reference, pure=False).result(timeout=20)
+            client.run(os.getpid)
+    except Exception as error:  # refused at the handshake, or closed: what a stranger gets
+        return error
+    return None
+
+
+def test_strangers_cannot_submit_tasks_or_run_code_on_the_cluster(dask_cluster, tmp_path):
+    """A client with no certificate, one with a certificate of another authority, and a plain TCP client: is
+    each refused before it can submit the task that reads the reference, or call run on the workers?"""
+    from distributed import Client
+
+    from autograder.classroom import certs
+
+    other = certs.make(tmp_path / "other", hosts=["127.0.0.1"])
+    tls_port_address = dask_cluster.address
+    strangers = {
+        "no certificate": lambda: Client(tls_port_address, timeout=10),
+        "another authority": lambda: Client(tls_port_address, timeout=10, security=certs.security(
+            other["ca"], *other["grader"])),
+        "plain tcp": lambda: Client(tls_port_address.replace("tls://", "tcp://"), timeout=10),
+    }
+    for who, connect in strangers.items():
+        assert _refused(connect) is not None, f"{who} got in"
+    # The same task from the grader's side runs (so the refusals above are the certificates' doing).
+    with dask_cluster.client() as client:
+        assert "def conv_forward" in client.submit(_read_the_reference, pure=False).result(timeout=60)
+
+
+def test_a_tls_handshake_without_a_client_certificate_is_refused(dask_cluster):
+    """A TLS connection that trusts the cluster's authority but shows no certificate of its own: does the
+    scheduler end it at the handshake?"""
+    import socket
+    import ssl
+
+    host, port = dask_cluster.address.replace("tls://", "").rsplit(":", 1)
+    context = ssl.create_default_context(cafile=dask_cluster.tls[0])
+    context.check_hostname = False
+    with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            with context.wrap_socket(raw) as tls:
+                tls.sendall(b"\x00" * 16)
+                if not tls.recv(1):  # TLS 1.3: the refusal comes with the first read
+                    raise ConnectionError("closed by the scheduler")
+
+
+def test_a_worker_without_a_certificate_cannot_join(dask_cluster):
+    """Does a worker started without the cluster's certificates fail to join, the scheduler's workers unchanged?"""
+    with dask_cluster.client() as client:
+        before = set(client.scheduler_info()["workers"])
+    stranger = dask_cluster.add_worker(certified=False)
+    try:
+        wait_until(lambda: stranger.poll() is not None, 120, "the uncertified worker to give up")
+        with dask_cluster.client() as client:
+            assert set(client.scheduler_info()["workers"]) == before
+    finally:
+        dask_cluster.stop(stranger)
