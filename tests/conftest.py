@@ -31,9 +31,16 @@ SHARED = {
 }
 
 
+# Test files of many slow tests and no module fixture: each test is a group of its own, so both cores share them.
+SPREAD = ("tests/notebooks/test_diagnosis_notebooks.py",)
+
+
 def group_of(nodeid):
-    """The xdist group of a test: its file, or the name of the files it shares fixtures with (:data:`SHARED`)."""
+    """The xdist group of a test: its file, the name of the files it shares fixtures with (:data:`SHARED`),
+    or the test itself (:data:`SPREAD`)."""
     path = nodeid.split("::", 1)[0]
+    if path in SPREAD:
+        return nodeid
     return next((name for name, paths in SHARED.items() if path in paths), path)
 
 

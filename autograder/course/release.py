@@ -2,6 +2,9 @@
 
 * :func:`generate_release`: nbgrader's ``generate_assignment`` turns
   ``source/conv_backprop`` into the student release ``assignments/conv_backprop``.
+* :func:`autograder.course.diagnoses.write`: what each catalogued mistake
+  answers on the notebooks' visible inputs, as data for their checks
+  (``convkit/diagnoses.json``), computed from the hidden reference.
 * :func:`copy_helpers`: the release gets its own copy of the ``convkit``
   helpers, a short requirements file and an ``nbgrader_config.py`` for
   Validate, so it runs on its own (a zip from the course site is enough).
@@ -21,6 +24,7 @@ from nbclient import NotebookClient
 from nbgrader import utils
 
 from autograder.config import ASSIGNMENT, RELEASE_FOLDER, ROOT
+from autograder.course import diagnoses
 from convkit.validate import CELL_SECONDS
 
 STUDENT_PACKAGES = ("numpy", "matplotlib", "jupyterlab", "ipykernel")
@@ -72,6 +76,8 @@ c.Execute.timeout = {seconds}
 
 
 def build_release(root=ROOT):
+    # The notebooks' checks name mistakes from data computed here, from the hidden reference.
+    diagnoses.write(Path(root) / "convkit" / diagnoses.DIAGNOSES_FILE.name)
     release = generate_release(root)
     copy_helpers(release, root)
     return release

@@ -1,10 +1,7 @@
 """The tolerance policy: when does a student's array count as right?
 
-Error measure: ``max |a - r| / (|r| + floor)`` with ``floor = 1e-3 * max|r|``
-(and at least 1e-12). That is a relative error per entry, except that
-entries much smaller than the array's largest one are judged on an absolute
-scale, so a value that should be 0 and comes out as 1e-17 is not "infinitely
-wrong".
+The error measure and the float32 match of misconceptions are
+:mod:`convkit.tolerance`'s, shared with the notebooks' checks.
 
 * ``right``: float64 dtype and error <= 1e-9. A float64 implementation that
   sums in another order is off by about 1e-13; nothing honest comes close.
@@ -19,9 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-FLOAT64_TOL = 1e-9
-FLOAT32_TOL = 1e-3
-FLOOR_FRACTION = 1e-3
+from convkit.tolerance import FLOAT32_TOL, FLOAT64_TOL, error_measure, same
+
 FLOAT32_CREDIT = 0.5
 
 
@@ -29,18 +25,6 @@ FLOAT32_CREDIT = 0.5
 class Verdict:
     status: str          # "right", "float32", "shape" or "wrong"
     error: float = 0.0   # the error measure above (inf for NaN or shape)
-
-
-def error_measure(actual, expected):
-    """The largest relative error with an absolute floor (see module doc)."""
-    actual = np.asarray(actual, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    if expected.size == 0:
-        return 0.0
-    floor = max(FLOOR_FRACTION * float(np.max(np.abs(expected))), 1e-12)
-    with np.errstate(invalid="ignore", over="ignore"):
-        error = np.max(np.abs(actual - expected) / (np.abs(expected) + floor))
-    return float(error) if np.isfinite(error) else float("inf")
 
 
 def judge(actual, expected):
@@ -68,12 +52,4 @@ def judge(actual, expected):
     return Verdict("wrong", error)
 
 
-def same(actual, expected):
-    """Do two arrays agree to float32 precision? Used to match misconceptions."""
-    actual = np.asarray(actual)
-    expected = np.asarray(expected)
-    if actual.size == 1 and expected.size == 1:
-        actual = actual.reshape(expected.shape)
-    if actual.shape != expected.shape or not np.issubdtype(actual.dtype, np.number):
-        return False
-    return error_measure(actual, expected) <= FLOAT32_TOL
+__all__ = ["FLOAT32_CREDIT", "FLOAT32_TOL", "FLOAT64_TOL", "Verdict", "error_measure", "judge", "same"]

@@ -235,6 +235,55 @@ def _forward_shape(part, case, size):
     return batch_form[part.lead:]
 
 
+# The words of the shape mistakes, said by the grader (explain_*_shape) and, through the release's
+# data (autograder.course.diagnoses), by the notebooks' checks.
+SIZE_RULE = "The size is out = (in + 2*pad - k) // stride + 1."
+PADDED_DX = "Strip the padding, keeping rows pad:pad+H and columns pad:pad+W."
+PADDING_SLICE = ("slicing with [pad:-pad] selects nothing when pad is 0. "
+                 "Use [pad:pad+H, pad:pad+W] instead.")
+EMPTY = "empty"  # the shape of a padding-slice mistake with pad 0: any shape with a 0 in it
+
+
+@dataclass(frozen=True)
+class ShapeMistake:
+    """A catalogued wrong shape: what it gives for a case, in the part's own axes, and the words."""
+    id: str
+    output: str
+    message: str
+    shape: Callable   # case -> tuple, or EMPTY
+    right: Callable   # case -> the right shape
+
+
+def _right_shape(part, output):
+    def right(case):
+        if output == "forward":
+            return case.dy.shape[part.lead:]
+        return np.shape(part.native(output, {"dx": case.x, "dw": case.w, "db": case.b}[output]))
+    return right
+
+
+def shape_mistakes(part):
+    """Every catalogued shape mistake that ``part``'s outputs can make, in the order the grader tries them."""
+    found = []
+    for formula, why in wrong_size_formulas():
+        found.append(ShapeMistake(
+            "forward_output_size", "forward",
+            f"The forward output has the wrong shape: {why}. {SIZE_RULE}",
+            lambda case, formula=formula: _forward_shape(part, case, formula), _right_shape(part, "forward")))
+    right_dx = _right_shape(part, "dx")
+    found.append(ShapeMistake(
+        "dx_padding_not_stripped", "dx", f"dx has the padded shape. {PADDED_DX}",
+        lambda case: right_dx(case)[:-2] + tuple(size + 2 * case.pad for size in right_dx(case)[-2:]), right_dx))
+    for output in ("dx", "dw", "db"):
+        if output == "db" and part.scalar_bias:
+            continue
+        right = _right_shape(part, output)
+        found.append(ShapeMistake(
+            f"{output}_padding_slice", output, f"{output} is empty exactly when pad is 0: {PADDING_SLICE}",
+            lambda case, right=right: EMPTY if case.pad == 0 else right(case), right))
+    return found
+
+
 def explain_forward_shape(part, cases, shapes):
     """Why the forward output has the wrong shape: (message, misconception id or None).
 
@@ -246,7 +295,7 @@ def explain_forward_shape(part, cases, shapes):
         return case.dy.shape[part.lead:]  # y has the shape of dy
 
     wrong = _wrong_shapes(part, cases, shapes, expected)
-    size_rule = "The size is out = (in + 2*pad - k) // stride + 1."
+    size_rule = SIZE_RULE
     if len(expected(cases[0])) == 2 and _fits_everywhere(
             lambda case, shape: shape == tuple(reversed(expected(case))), cases, shapes):
         return (f"The forward output is transposed ({wrong}): rows come from H and KH, "
@@ -277,11 +326,9 @@ def explain_gradient_shape(part, output, cases, shapes):
 
     wrong = _wrong_shapes(part, cases, shapes, expected)
     if output == "dx" and _fits_everywhere(padded, cases, shapes):
-        return (f"dx has the padded shape {wrong}. Strip the padding, keeping rows pad:pad+H and "
-                f"columns pad:pad+W."), "dx_padding_not_stripped"
+        return f"dx has the padded shape {wrong}. {PADDED_DX}", "dx_padding_not_stripped"
     if not (output == "db" and part.scalar_bias) and _fits_everywhere(emptied_when_unpadded, cases, shapes):
-        return (f"{output} is empty exactly when pad is 0 ({wrong}): slicing with [pad:-pad] selects "
-                f"nothing when pad is 0. Use [pad:pad+H, pad:pad+W] instead."), f"{output}_padding_slice"
+        return f"{output} is empty exactly when pad is 0 ({wrong}): {PADDING_SLICE}", f"{output}_padding_slice"
     if output == "db" and part.scalar_bias:
         return f"db should be a single number (the sum of dY), not an array ({wrong}).", None
     if output == "db":

@@ -168,3 +168,43 @@ def test_correct_code_passes_the_checks_and_validate(name, lab, page, timings, f
     row["validate_seconds"] = time.perf_counter() - started
     assert "Success! Your notebook passes all the tests." in result, result
     notebook.close_dialog()
+
+
+def test_a_wrong_dx_is_named_and_run_all_goes_on(lab, page):
+    """With dx written without the 180-degree rotation in 02, does Run All go on to the end, the failing checks
+    name that misconception and draw the difference, the gradient check and every later figure show, no NumPy
+    traceback appears, and Validate fail the notebook?"""
+    from autograder.course.demo_class import function_source
+    from autograder.engine.misconceptions import CATALOGUE
+
+    server, folder = lab
+    name = "02_conv2d.ipynb"
+    notebook = labdriver.Notebook(server, page, name)
+    functions = dict((function, index) for index, function in labdriver.solution_cells(folder / name))
+    notebook.type_into_cell(functions["conv2d_forward"], labdriver.correct_code("conv2d_forward"))
+    notebook.type_into_cell(functions["conv2d_backward"], function_source("bug_dx_not_rotated", "conv2d_backward"))
+    notebook.save()
+    notebook.run_all()
+    cells = notebook.cells()
+    _ran_every_code_cell(cells)
+    _drew_every_figure(cells, folder / name)   # every lesson figure, before and after the failing checks
+
+    source = labdriver.notebook_cells(folder / name)
+    ids = [cell.metadata.get("nbgrader", {}).get("grade_id", "") for cell in source]
+    words = next(idea.message for idea in CATALOGUE if idea.id == "dx_kernel_not_rotated")
+    text = lambda index: "\n".join(out["text"] for out in cells[index]["outputs"])  # noqa: E731
+    hand = ids.index("code-check-backward-example")
+    assert f"Why: {words}" in text(hand), text(hand)
+    assert labdriver.images(cells[hand]), "the hand-worked check draws yours, expected and the difference"
+    assert f"Why: {words}" in text(ids.index("test-2d-dx"))
+    assert "Why" not in text(ids.index("test-2d-dw")) and "Why" not in text(ids.index("test-2d-forward"))
+    gradient_check = text(ids.index("code-check-backward-gradcheck"))
+    assert "dx disagrees with the numerical gradient: relative error" in gradient_check, gradient_check
+    assert f"Why (dx): {words}" in gradient_check
+    everything = "\n".join(out["text"] for cell in cells for out in cell["outputs"])
+    assert "Traceback" not in everything and "numpy/testing" not in everything and "AssertionError" not in everything
+
+    result = notebook.validate()
+    assert "Success" not in result and "failed" in result, result
+    assert words[:40] in result, "Validate's dialog shows the failing cell's message"
+    notebook.close_dialog()
