@@ -10,7 +10,6 @@ import importlib
 import re
 import shutil
 
-import nbformat
 import pytest
 from nbclient import NotebookClient
 

@@ -24,8 +24,8 @@ short message goes to stderr (so Validate still fails the cell) saying what
 was checked, what came back beside what was expected, and why: the
 catalogued misconception that gives exactly the student's answers on the
 notebook's visible inputs (:mod:`convkit.diagnosis`), or else what the wrong
-entries share. A hand-worked check also draws the two arrays and their
-difference. An error raised inside the student's own code shows its
+entries share (the words are :mod:`convkit.verdicts`'). A hand-worked
+check also draws the two arrays and their difference. An error raised inside the student's own code shows its
 traceback, trimmed to the student's lines, and the notebook goes on too; an
 error in the check itself (a name not defined because a cell above was not
 run) stops the cell as usual.
@@ -34,15 +34,12 @@ Only a ``NotImplementedError`` raised by the code of one of the named
 functions itself (the stub's ``raise``) counts as "not written yet".
 """
 import contextlib
-import linecache
-import os
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from convkit import diagnosis
-from convkit.tolerance import FLOAT32_TOL, FLOAT64_TOL, error_measure
+from convkit import diagnosis, verdicts
+from convkit.tolerance import FLOAT64_TOL, error_measure
 
 
 def not_written_line(name, unable=None):
@@ -101,11 +98,7 @@ class CheckFailed(AssertionError):
     def __init__(self, output, actual, expected, what, advice="", figure=True):
         self.output, self.actual, self.expected = output, actual, expected
         self.what, self.advice, self.figure = what, advice, figure
-        super().__init__(f"{what}: {_label(output)} is wrong. {advice}".strip())
-
-
-def _label(output):
-    return "the forward output" if output == "forward" else output
+        super().__init__(f"{what}: {verdicts.label(output)} is wrong. {advice}".strip())
 
 
 def expect_close(output, actual, expected, what, advice="", figure=True):
@@ -139,150 +132,6 @@ def expect_close(output, actual, expected, what, advice="", figure=True):
         raise CheckFailed(output, actual, expected, what, advice, figure)
 
 
-def _autograding():
-    # nbgrader's autograde runs the notebook for the grader, whose feedback says why; no need here.
-    return os.environ.get("NBGRADER_EXECUTION") == "autograde"
-
-
-def _side_by_side(left, right, titles=("yours", "expected")):
-    """Two small arrays printed side by side, under their titles, indented."""
-    texts = [np.array2string(np.asarray(a), precision=4, suppress_small=True, threshold=60, edgeitems=3,
-                             max_line_width=60).splitlines() for a in (left, right)]
-    width = max(len(titles[0]), *(len(line) for line in texts[0])) + 4
-    rows = [f"{titles[0]:<{width}}{titles[1]}"]
-    for k in range(max(len(texts[0]), len(texts[1]))):
-        a = texts[0][k] if k < len(texts[0]) else ""
-        b = texts[1][k] if k < len(texts[1]) else ""
-        rows.append(f"{a:<{width}}{b}")
-    return "\n".join("    " + row for row in rows)
-
-
-def _kind(function, data):
-    """"forward" or "backward": which of the part's functions ``function`` is, or None."""
-    name = getattr(function, "__name__", "")
-    if data is None:
-        return None
-    return "forward" if name == data["forward"] else "backward" if name == data["backward"] else None
-
-
-def _named_mistakes(part, functions, outputs):
-    """{output: the words of the misconception that gives the student's answers on every visible input}."""
-    data = diagnosis.part_data(part) if part else None
-    named = {}
-    for function in functions:
-        kind = _kind(function, data)
-        if kind is None:
-            continue
-        mine = [output for output in (("forward",) if kind == "forward" else ("dx", "dw", "db")) if output in outputs]
-        if not mine:
-            continue
-        runs = diagnosis.run_on_visible_inputs(part, function, kind)
-        for output in mine:
-            words = diagnosis.name_mistake(part, output, runs)
-            if words:
-                named[output] = words
-    return named
-
-
-def _axes(part, output, ndim):
-    data = diagnosis.part_data(part) if part else None
-    if data and len(data["axes"][output]) == ndim:
-        return data["axes"][output]
-    return ["row", "column"][-ndim:] if ndim <= 2 else [f"axis {k}" for k in range(ndim)]
-
-
-def _failure_block(failure, functions, part):
-    """The message of a :class:`CheckFailed`, and whether its figure can be drawn."""
-    mine = np.asarray(failure.actual) if not isinstance(failure.actual, np.ndarray) else failure.actual
-    right = np.asarray(failure.expected, dtype=float)
-    lines = []
-    same_shape = mine.shape == right.shape or (mine.size == 1 and right.size == 1)
-    if not np.issubdtype(mine.dtype, np.number):
-        lines.append(f"✗ {failure.what}: {_label(failure.output)} came back as {type(failure.actual).__name__}, "
-                     f"not an array of numbers.")
-    elif not same_shape:
-        lines.append(f"✗ {failure.what}: {_label(failure.output)} has shape {mine.shape}, expected {right.shape}.")
-    elif error_measure(mine.reshape(right.shape), right) <= FLOAT32_TOL:
-        lines.append(f"✗ {failure.what}: {_label(failure.output)} is right only to single (float32) precision. "
-                     f"Compute in float64: create arrays with np.zeros(shape) (float64 by default), not dtype=np.float32.")
-        return "\n".join(lines), False
-    else:
-        lines.append(f"✗ {failure.what}: {_label(failure.output)} is wrong.")
-        lines.append(_side_by_side(mine.reshape(right.shape), right))
-    named = {} if _autograding() else _named_mistakes(part, functions, [failure.output])
-    if failure.output in named:
-        lines.append(f"  Why: {named[failure.output]}")
-    else:
-        if same_shape and np.issubdtype(mine.dtype, np.number):
-            where = diagnosis.describe_difference(mine.reshape(right.shape), right,
-                                                  _axes(part, failure.output, right.ndim))
-            if where:
-                lines.append(f"  Where: {where}")
-        if failure.advice:
-            lines.append(f"  Hint: {failure.advice}")
-    drawable = (failure.figure and same_shape and np.issubdtype(mine.dtype, np.number) and right.size > 1
-                and failure.output != "db" and not _autograding())
-    return "\n".join(lines), drawable
-
-
-def _assertion_block(error, functions, part):
-    """The message of a plain failed assert, with the misconceptions the visible inputs show."""
-    said = str(error).strip()
-    if said.startswith("Not equal to tolerance") or "Mismatched elements" in said:
-        said = _numpy_message(said)
-    lines = [f"✗ {said}" if said else "✗ A check failed."]
-    if not _autograding():
-        for output, words in _named_mistakes(part, functions, ("forward", "dx", "dw", "db")).items():
-            lines.append(f"  Why ({_label(output)}): {words}")
-    return "\n".join(lines)
-
-
-def _numpy_message(text):
-    """The check's own words and the largest difference from NumPy's assert_allclose message."""
-    kept = [line.strip() for line in text.splitlines()
-            if line.strip() and not line.startswith(("Not equal to tolerance", " x:", " y:", "x:", "y:"))
-            and not line.lstrip().startswith(("Mismatched elements", "Max relative difference", "array(", "["))]
-    return " ".join(kept)
-
-
-# --- An error in the student's code ---------------------------------------------------
-
-LIBRARY_FOLDERS = tuple(str(Path(folder).resolve()) for folder in
-                        {Path(__file__).parent, Path(np.__file__).parent, Path(sys.prefix), Path(sys.base_prefix)})
-
-
-def _students_frames(error):
-    """The traceback's frames that lie in the student's own code (the notebook's cells), oldest first."""
-    frames, tb = [], error.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        try:
-            resolved = str(Path(filename).resolve())
-        except (OSError, ValueError):
-            resolved = filename
-        if not resolved.startswith(LIBRARY_FOLDERS):
-            frames.append((filename, tb.tb_lineno, tb.tb_frame.f_code.co_name))
-        tb = tb.tb_next
-    return frames
-
-
-def _error_block(error, functions):
-    """A trimmed traceback when ``error`` was raised inside one of ``functions`` (or what they call), else None."""
-    codes = {function.__code__ for function in functions if hasattr(function, "__code__")}
-    tb, inside = error.__traceback__, False
-    while tb is not None:
-        inside = inside or tb.tb_frame.f_code in codes
-        tb = tb.tb_next
-    if not inside:
-        return None
-    lines = [f"✗ Your code raised {type(error).__name__}: {error}"]
-    for filename, line_number, name in _students_frames(error)[1:]:
-        code = linecache.getline(filename, line_number).strip()
-        where = "in the cell" if name == "<module>" else f"in {name}"
-        lines.append(f"    {where}, line {line_number}: {code}")
-    return "\n".join(lines)
-
-
 # --- The context managers ----------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -296,18 +145,18 @@ def _checking(functions, unable, stream_name, part):
             print(not_written_line(raiser.__name__, unable), file=getattr(sys, stream_name))
             return
         if isinstance(error, CheckFailed):
-            block, drawable = _failure_block(error, functions, part)
+            block, drawable = verdicts.failure_block(error, functions, part)
             print(block, file=sys.stderr)
             if drawable:
                 from convkit.figures.difference import difference_figure
                 mine = np.asarray(error.actual, dtype=float)
-                difference_figure(mine.reshape(np.shape(error.expected)), error.expected, _label(error.output),
-                                  _axes(part, error.output, np.ndim(error.expected)))
+                difference_figure(mine.reshape(np.shape(error.expected)), error.expected, verdicts.label(error.output),
+                                  verdicts.axes_of(part, error.output, np.ndim(error.expected)))
             return
         if isinstance(error, AssertionError):
-            print(_assertion_block(error, functions, part), file=sys.stderr)
+            print(verdicts.assertion_block(error, functions, part), file=sys.stderr)
             return
-        block = _error_block(error, functions)
+        block = verdicts.error_block(error, functions)
         if block is None:
             raise
         print(block, file=sys.stderr)
@@ -385,7 +234,7 @@ class NotebookChecks:
             True when every output is right on every input.
         """
         data = diagnosis.part_data(self.part)
-        kind = _kind(function, data)
+        kind = verdicts.kind_of(function, data)
         runs = diagnosis.run_on_visible_inputs(self.part, function, kind)
         outputs = ("forward",) if kind == "forward" else ("dx", "dw", "db")
         fine = True
@@ -393,36 +242,8 @@ class NotebookChecks:
             if diagnosis.right_on_every_input(self.part, output, runs):
                 continue
             fine = False
-            print(self._probe_block(output, runs, data), file=sys.stderr)
+            print(verdicts.probe_block(self.part, output, runs, data), file=sys.stderr)
         if fine:
             print(f"✓ {function.__name__} is right on all {len(runs)} visible inputs: "
                   + "; ".join(f"{inputs['name']} ({inputs['text']})" for inputs in data["inputs"]) + ".")
         return fine
-
-    def _probe_block(self, output, runs, data):
-        rights = data["right"][output]
-        failing = []
-        for run, right, inputs in zip(runs, rights, data["inputs"]):
-            answer = run.outputs.get(output)
-            if answer is None or np.shape(answer) != np.shape(right) or error_measure(answer, right) > FLOAT64_TOL:
-                failing.append((run, right, inputs))
-        names = ", ".join(f"{inputs['name']} ({inputs['text']})" for _, _, inputs in failing)
-        lines = [f"✗ {_label(output)} is wrong on {len(failing)} of {len(runs)} visible inputs: {names}."]
-        run, right, inputs = failing[0]
-        if run.error:
-            lines.append(f"  On {inputs['name']} it raised {run.error}")
-            return "\n".join(lines)
-        answer = np.asarray(run.outputs[output])
-        if np.shape(answer) == np.shape(right) and np.asarray(right).size <= 60:
-            lines.append(f"  On {inputs['name']}:")
-            lines.append(_side_by_side(answer, right))
-        elif np.shape(answer) != np.shape(right):
-            lines.append(f"  On {inputs['name']} it has shape {np.shape(answer)}, expected {np.shape(right)}.")
-        words = diagnosis.name_mistake(self.part, output, runs)
-        if words:
-            lines.append(f"  Why: {words}")
-        elif np.shape(answer) == np.shape(right):
-            where = diagnosis.describe_difference(answer, right, data["axes"][output])
-            if where:
-                lines.append(f"  Where (on {inputs['name']}): {where}")
-        return "\n".join(lines)
