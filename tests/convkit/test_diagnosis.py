@@ -99,6 +99,7 @@ def _with(changes):
 
 @pytest.mark.parametrize("answer, words", [
     (-EXPECTED, "wrong sign"),
+    (EXPECTED.astype(np.float32) * np.float32(1 + 1e-7), "float32"),
     (EXPECTED / 3.0, "0.3333 times the expected one"),
     (EXPECTED[::-1, ::-1], "rotated by 180 degrees"),
     (EXPECTED[::-1, :], "flipped upside down"),

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from convkit.tolerance import FLOAT64_TOL, error_measure, same
+from convkit.tolerance import FLOAT32_TOL, FLOAT64_TOL, error_measure, same
 
 DATA_FILE = Path(__file__).with_name("diagnoses.json")
 EMPTY = "empty"  # a shape mistake's shape "any shape with a 0 in it" (x[pad:-pad] with pad 0)
@@ -187,6 +187,9 @@ def describe_difference(actual, expected, axes):
     expected = np.asarray(expected, dtype=float)
     if actual.shape != expected.shape or _close(actual, expected):
         return None
+    if error_measure(actual, expected) <= FLOAT32_TOL:
+        return ("Every entry agrees only to about 7 digits, single (float32) precision: compute in float64 "
+                "(np.zeros(shape) is float64; dtype=np.float32 is not).")
     if not np.all(np.isfinite(actual)):
         return "Some entries are NaN or infinite: look for a division by zero or an uninitialised array (np.empty)."
     if np.any(expected) and _close(actual, -expected):
