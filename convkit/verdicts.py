@@ -149,20 +149,37 @@ def _students_frames(error):
     return frames
 
 
-def error_block(error, functions):
-    """A trimmed traceback when ``error`` was raised inside one of ``functions`` (or what they call), else None."""
+def error_block(error, functions, part):
+    """The message of an error raised in a check's block, or None for one that must stop the cell.
+
+    An error inside one of ``functions`` (or what they call) is the student's:
+    its type, message and the student's own lines. An error in the check's
+    own lines (unpacking two values where three are due, ``.shape`` of None)
+    comes from what the student's code returned: the check's line, and the
+    mistakes the visible inputs show. A ``NameError`` there means a cell
+    above was not run: None, so that it stops the cell as usual.
+    """
     codes = {function.__code__ for function in functions if hasattr(function, "__code__")}
     tb, inside = error.__traceback__, False
     while tb is not None:
         inside = inside or tb.tb_frame.f_code in codes
         tb = tb.tb_next
-    if not inside:
+    frames = _students_frames(error)
+    if inside:
+        lines = [f"✗ Your code raised {type(error).__name__}: {error}"]
+        frames = frames[1:]
+    elif isinstance(error, NameError) or not frames:
         return None
-    lines = [f"✗ Your code raised {type(error).__name__}: {error}"]
-    for filename, line_number, name in _students_frames(error)[1:]:
+    else:
+        lines = [f"✗ The check could not use what your code returned: {type(error).__name__}: {error}"]
+        frames = frames[:1]
+    for filename, line_number, name in frames:
         code = linecache.getline(filename, line_number).strip()
-        where = "in the cell" if name == "<module>" else f"in {name}"
+        where = "in the check" if not inside else "in the cell" if name == "<module>" else f"in {name}"
         lines.append(f"    {where}, line {line_number}: {code}")
+    if not inside and not autograding():
+        for output, words in named_mistakes(part, functions, ("forward", "dx", "dw", "db")).items():
+            lines.append(f"  Why ({label(output)}): {words}")
     return "\n".join(lines)
 
 

@@ -26,8 +26,9 @@ catalogued misconception that gives exactly the student's answers on the
 notebook's visible inputs (:mod:`convkit.diagnosis`), or else what the wrong
 entries share (the words are :mod:`convkit.verdicts`'). A hand-worked
 check also draws the two arrays and their difference. An error raised inside the student's own code shows its
-traceback, trimmed to the student's lines, and the notebook goes on too; an
-error in the check itself (a name not defined because a cell above was not
+traceback, trimmed to the student's lines, and the notebook goes on too, as
+it does when the check cannot use what the student's code returned (two
+values where three are due); only a name not defined (a cell above was not
 run) stops the cell as usual.
 
 Only a ``NotImplementedError`` raised by the code of one of the named
@@ -156,7 +157,7 @@ def _checking(functions, unable, stream_name, part):
         if isinstance(error, AssertionError):
             print(verdicts.assertion_block(error, functions, part), file=sys.stderr)
             return
-        block = verdicts.error_block(error, functions)
+        block = verdicts.error_block(error, functions, part)
         if block is None:
             raise
         print(block, file=sys.stderr)
