@@ -89,12 +89,14 @@ VISIBLE = {
         VisibleInput("the hand-worked example", _case([[[[1.0, 2.0, 0.0, -1.0, 3.0]]]], [[[[2.0, -1.0, 1.0]]]],
                                                       [1.0], [[[[1.0, 2.0, -1.0]]]])),
         VisibleInput("probe 1", _probe(101, 1, 1, 1, 7, 1, 1, 4)),
+        VisibleInput("probe 2", _probe(102, 1, 1, 1, 6, 1, 1, 2)),
     ],
     "2d": [
         VisibleInput("the hand-worked example", _case(
             [[[[1.0, 2.0, 0.0, 1.0], [0.0, 1.0, 3.0, -1.0], [2.0, 0.0, 1.0, 1.0]]]],
             [[[[1.0, -1.0], [2.0, 0.0]]]], [1.0], [[[[1.0, 2.0, -1.0], [1.0, -1.0, 1.0]]]])),
         VisibleInput("probe 1", _probe(201, 1, 1, 5, 4, 1, 3, 2)),
+        VisibleInput("probe 2", _probe(202, 1, 1, 4, 6, 1, 2, 3)),
     ],
     "stride": [
         VisibleInput("the hand-worked example", _case(
