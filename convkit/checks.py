@@ -237,7 +237,7 @@ class NotebookChecks:
         data = diagnosis.part_data(self.part)
         kind = verdicts.kind_of(function, data)
         runs = diagnosis.run_on_visible_inputs(self.part, function, kind)
-        outputs = ("forward",) if kind == "forward" else ("dx", "dw", "db")
+        outputs = diagnosis.OUTPUTS_OF[kind]
         fine = True
         for output in outputs:
             if diagnosis.right_on_every_input(self.part, output, runs):

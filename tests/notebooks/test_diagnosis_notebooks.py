@@ -63,7 +63,7 @@ def _showable(stem, part):
     wrong = []
     for kind in ("forward", "backward"):
         runs = diagnosis.run_on_visible_inputs(part, getattr(module, data[kind]), kind)
-        wrong += [o for o in (("forward",) if kind == "forward" else ("dx", "dw", "db"))
+        wrong += [o for o in diagnosis.OUTPUTS_OF[kind]
                   if o in manifest.BUGS[stem]["wrong"][part] and not diagnosis.right_on_every_input(part, o, runs)]
     return wrong
 

@@ -27,6 +27,8 @@ from convkit.tolerance import FLOAT32_TOL, FLOAT64_TOL, error_measure, same
 
 DATA_FILE = Path(__file__).with_name("diagnoses.json")
 EMPTY = "empty"  # a shape mistake's shape "any shape with a 0 in it" (x[pad:-pad] with pad 0)
+# The outputs of each kind of function: the forward pass gives y, the backward pass (dx, dw, db).
+OUTPUTS_OF = {"forward": ("forward",), "backward": ("dx", "dw", "db")}
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,8 +83,8 @@ def run_on_visible_inputs(part, function, kind):
             if kind == "forward":
                 outputs = {"forward": _call(function, [inputs["x"], inputs["w"], inputs["b"]], data, inputs)}
             else:
-                dx, dw, db = _call(function, [inputs["dy"], inputs["x"], inputs["w"]], data, inputs)
-                outputs = {"dx": dx, "dw": dw, "db": db}
+                outputs = dict(zip(OUTPUTS_OF["backward"],
+                                   _call(function, [inputs["dy"], inputs["x"], inputs["w"]], data, inputs), strict=True))
             runs.append(VisibleRun(inputs["name"], {key: np.asarray(value) for key, value in outputs.items()}))
         except NotImplementedError:
             raise  # a stub: the check says "not written yet"

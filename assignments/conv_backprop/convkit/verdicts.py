@@ -56,7 +56,7 @@ def named_mistakes(part, functions, outputs):
         kind = kind_of(function, data)
         if kind is None:
             continue
-        mine = [output for output in (("forward",) if kind == "forward" else ("dx", "dw", "db")) if output in outputs]
+        mine = [output for output in diagnosis.OUTPUTS_OF[kind] if output in outputs]
         if not mine:
             continue
         runs = diagnosis.run_on_visible_inputs(part, function, kind)
@@ -76,7 +76,7 @@ def axes_of(part, output, ndim):
 
 def failure_block(failure, functions, part):
     """The message of a :class:`CheckFailed`, and whether its figure can be drawn."""
-    mine = np.asarray(failure.actual) if not isinstance(failure.actual, np.ndarray) else failure.actual
+    mine = np.asarray(failure.actual)
     right = np.asarray(failure.expected, dtype=float)
     lines = []
     same_shape = mine.shape == right.shape or (mine.size == 1 and right.size == 1)
