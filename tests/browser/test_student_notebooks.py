@@ -170,7 +170,7 @@ def test_correct_code_passes_the_checks_and_validate(name, lab, page, timings, f
     notebook.close_dialog()
 
 
-def test_a_wrong_dx_is_named_and_run_all_goes_on(lab, page):
+def test_a_wrong_dx_is_named_and_run_all_goes_on(lab, page, figures):
     """With dx written without the 180-degree rotation in 02, does Run All go on to the end, the failing checks
     name that misconception and draw the difference, the gradient check and every later figure show, no NumPy
     traceback appears, and Validate fail the notebook?"""
@@ -198,6 +198,8 @@ def test_a_wrong_dx_is_named_and_run_all_goes_on(lab, page):
     assert labdriver.images(cells[hand]), "the hand-worked check draws yours, expected and the difference"
     assert f"Why: {words}" in text(ids.index("test-2d-dx"))
     assert "Why" not in text(ids.index("test-2d-dw")) and "Why" not in text(ids.index("test-2d-forward"))
+    notebook.screenshot_cells([hand, ids.index("code-check-backward-gradcheck"), ids.index("code-probe-conv2d_backward")],
+                              figures, "wrong-dx-02")
     gradient_check = text(ids.index("code-check-backward-gradcheck"))
     assert "dx disagrees with the numerical gradient: relative error" in gradient_check, gradient_check
     assert f"Why (dx): {words}" in gradient_check
