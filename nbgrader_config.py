@@ -1,7 +1,7 @@
 """nbgrader's configuration: the repository root is the course root.
 
 Autograding first makes the cells' nbgrader metadata the release's
-(``autograder/pipeline/cell_metadata.py``), runs each notebook in the
+(``autograder/pipeline/restore_metadata.py``), runs each notebook in the
 ``convkit-sandbox`` kernel (student code in bubblewrap, see
 ``autograder/sandbox/kernel.py``), and the hidden test cells are scored by the
 kit's engine outside that kernel (``autograder/pipeline/engine_grades.py``).
@@ -59,7 +59,7 @@ for name, value in SANDBOX_LIMITS.items():
 
 # --- Autograding: the sandboxed kernel, then the engine's scores.
 import autograder  # noqa: E402
-from autograder.pipeline.cell_metadata import RestoreCellMetadata  # noqa: E402
+from autograder.pipeline.restore_metadata import RestoreCellMetadata  # noqa: E402
 from autograder.pipeline.engine_grades import ClearOutputToRun, EngineGrades, SafeExecute  # noqa: E402
 from autograder.pipeline.sanitize import MakeStudentContentInert  # noqa: E402
 

@@ -6,6 +6,7 @@ import sys
 
 from autograder.config import LIMITS
 from autograder.engine import grade as engine
+from autograder.platforms import gradescope, prairielearn
 from autograder.sandbox import bubblewrap
 from autograder.spec.parts import PARTS
 
@@ -102,6 +103,15 @@ def _solutions(args):
     return 0
 
 
+def _export(args):
+    if args.platform == "gradescope":
+        print(f"Gradescope autograder written to {gradescope.export(args.out, visibility=args.visibility)}")
+    else:
+        question, grader = prairielearn.export(args.out, image=args.image)
+        print(f"PrairieLearn question written to {question}\nits grader (for serverFilesCourse/) to {grader}")
+    return 0
+
+
 def _default_limit(name):
     """Where a limit's value comes from, for a help text: ``CONVKIT_PART_SECONDS or 60``."""
     return f"{name} or {LIMITS[name].default}"
@@ -181,6 +191,18 @@ def main(argv=None):
                        "by (repeatable; default: 127.0.0.1, localhost and this machine's name)")
     certs.add_argument("--days", type=int, default=365, help="how long the certificates are valid (default: 365)")
     certs.set_defaults(run=_cluster_certs)
+
+    export = commands.add_parser("export", help="write the autograder for Gradescope (autograder.zip) or a "
+                                 "PrairieLearn question graded by the same engine")
+    export.add_argument("platform", choices=["gradescope", "prairielearn"])
+    export.add_argument("--out", default="export", help="the folder to write into (default: export)")
+    export.add_argument("--visibility", default=gradescope.DEFAULT_VISIBILITY, choices=gradescope.VISIBILITIES,
+                        help="Gradescope: when students see each test's points and feedback (default: "
+                        f"{gradescope.DEFAULT_VISIBILITY}, once you publish the grades)")
+    export.add_argument("--image", default=prairielearn.DEFAULT_IMAGE,
+                        help=f"PrairieLearn: the grader image named in info.json (default: {prairielearn.DEFAULT_IMAGE}"
+                        "; better, an image built from the export's Dockerfile)")
+    export.set_defaults(run=_export)
 
     commands.add_parser("release", help="generate the student release (nbgrader) with its helpers"
                         ).set_defaults(run=_release)

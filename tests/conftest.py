@@ -12,6 +12,7 @@ import socket
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -28,6 +29,7 @@ SHARED = {
     "graded-course": ("tests/autograder/course/test_templates.py", "tests/autograder/course/test_demo.py"),
     "browser": ("tests/browser/test_formgrader.py", "tests/browser/test_hostile_outputs.py",
                 "tests/browser/test_student_notebooks.py"),
+    "demo-class": ("tests/notebooks/test_demo_class.py", "tests/autograder/platforms/test_in_the_platforms_container.py"),
 }
 
 
@@ -100,3 +102,30 @@ def listener():
     stop.set()
     thread.join()
     server.close()
+
+
+DEMO_CLASS_SEED = 31
+
+
+@pytest.fixture(scope="session")
+def graded_demo_class(tmp_path_factory):
+    """The whole demo class handed in to a fresh course and graded by ``grade_class`` (test cases' seed
+    :data:`DEMO_CLASS_SEED`): its course, outcomes, ``table`` ({student: {part: score}} from nbgrader's
+    gradebook) and ``seed``."""
+    from autograder.classroom import grading
+    from autograder.course.demo_class import CLASS, submissions
+    from autograder.course.nbgrader_course import hand_in, make_course
+
+    course = make_course(tmp_path_factory.mktemp("demo-class"))
+    for student, files in submissions(course / "assignments" / "conv_backprop").items():
+        hand_in(course, student, files)
+    before = os.environ.get("CONVKIT_SEED")
+    os.environ["CONVKIT_SEED"] = str(DEMO_CLASS_SEED)
+    try:
+        outcomes = grading.grade_class(course, jobs=2, only=list(CLASS))
+    finally:
+        if before is None:
+            del os.environ["CONVKIT_SEED"]
+        else:
+            os.environ["CONVKIT_SEED"] = before
+    return SimpleNamespace(course=course, outcomes=outcomes, table=grading.part_scores(course), seed=DEMO_CLASS_SEED)

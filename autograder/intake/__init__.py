@@ -22,5 +22,5 @@ feedback and the class report.
 The same intake serves ``grade-class`` (and so its Dask workers) and
 ``python -m autograder grade``; plain ``nbgrader autograde``, which reads
 the submitted files by their names, gets the cell repairs
-(:class:`autograder.pipeline.cell_metadata.RestoreCellMetadata`).
+(:class:`autograder.pipeline.restore_metadata.RestoreCellMetadata`).
 """

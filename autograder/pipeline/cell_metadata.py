@@ -18,19 +18,19 @@ One rule serves both grading paths:
 * ``python -m autograder grade-class`` and ``python -m autograder grade``:
   :func:`autograder.intake.prepare.prepare` applies it to the grading copy
   against the release notebooks and reports each fix;
-* plain ``nbgrader autograde``: :class:`RestoreCellMetadata`, the first step of
-  the course's sanitize pipeline (``nbgrader_config.py``), applies it against
-  the gradebook, which holds the release as ``generate_assignment`` recorded
-  it, and logs each fix.
+* plain ``nbgrader autograde``:
+  :class:`autograder.pipeline.restore_metadata.RestoreCellMetadata`, the first
+  step of the course's sanitize pipeline (``nbgrader_config.py``), applies it
+  against the gradebook, which holds the release as ``generate_assignment``
+  recorded it, and logs each fix.
+
+This module needs nbformat only (not nbgrader), so that the engine and its
+intake run where nbgrader is not installed (the platform exports).
 """
 import copy
 import re
 
 import nbformat
-from nbgrader import utils
-from nbgrader.api import Gradebook
-from nbgrader.nbgraderformat import SCHEMA_VERSION
-from nbgrader.preprocessors import NbGraderPreprocessor
 
 # nbgrader's records of the released cell, not its marking. OverwriteCells sets
 # every cell's checksum from the gradebook (whose checksum of a cell with hidden
@@ -66,39 +66,22 @@ def grade_id(cell):
     return found if isinstance(found, str) else None
 
 
+def is_graded(cell):
+    """Whether a cell earns points: nbgrader's ``utils.is_grade``, read by hand (nbgrader is not needed here)."""
+    marking = cell.metadata.get("nbgrader")
+    return isinstance(marking, dict) and bool(marking.get("grade", False))
+
+
 def release_cells(notebook):
     """The nbgrader cells of a release notebook, ``{grade id: cell}`` in notebook order."""
     return {grade_id(cell): cell for cell in notebook.cells if grade_id(cell) is not None}
-
-
-def gradebook_cells(db_url, notebook, assignment):
-    """The same cells as the gradebook records them, ``{grade id: cell}`` in notebook order.
-
-    The marking is the one ``generate_assignment`` writes into the release. A
-    cell with hidden tests has the instructor's source and checksum (nbgrader
-    grades with those). Task cells are not described (the course has none).
-    """
-    with Gradebook(db_url) as gradebook:
-        recorded = gradebook.find_notebook(notebook, assignment)
-        points = {cell.name: cell.max_score for cell in recorded.grade_cells}
-        solutions = {cell.name for cell in recorded.solution_cells}
-        cells = {}
-        for source in recorded.source_cells:
-            marking = {"cell_type": source.cell_type, "checksum": source.checksum, "grade": source.name in points,
-                       "grade_id": source.name, "locked": source.locked, "schema_version": SCHEMA_VERSION,
-                       "solution": source.name in solutions}
-            if source.name in points:
-                marking["points"] = points[source.name]
-            new_cell = nbformat.v4.new_code_cell if source.cell_type == "code" else nbformat.v4.new_markdown_cell
-            cells[source.name] = new_cell(source.source, metadata={"nbgrader": marking})
-    return cells
 
 
 def restore(notebook, release):
     """Make the nbgrader marking of ``notebook``'s cells the release's; returns one line per fix.
 
     ``release`` is ``{grade id: cell}`` (:func:`release_cells` or
-    :func:`gradebook_cells`). A cell keeps its source: nbgrader itself puts
+    :func:`autograder.pipeline.restore_metadata.gradebook_cells`). A cell keeps its source: nbgrader itself puts
     back the source of locked cells, and the student's code is what is graded.
     """
     notes = remark_by_text(notebook, release)
@@ -165,7 +148,7 @@ def put_back(notebook, release):
     present = {grade_id(cell) for cell in notebook.cells} - {None}
     names = list(release)
     for index, name in enumerate(names):
-        if name in present or not utils.is_grade(release[name]):
+        if name in present or not is_graded(release[name]):
             continue
         earlier = [n for n in names[:index] if n in present]
         position = len(notebook.cells) if not earlier else 1 + next(
@@ -176,21 +159,6 @@ def put_back(notebook, release):
         present.add(name)
         notes.append(f"the autograded cell {name} was missing (deleted, or its id changed); it was put back.")
     return notes
-
-
-class RestoreCellMetadata(NbGraderPreprocessor):
-    """:func:`restore` against the gradebook, each fix logged as a warning.
-
-    It must come before nbgrader's DeduplicateIds, OverwriteCells and
-    CheckCellMetadata, which fail on a marking they cannot place.
-    """
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        release = gradebook_cells(info["db_url"], info["notebook"], info["assignment"])
-        for note in restore(nb, release):
-            self.log.warning("%s.ipynb: %s", info["notebook"], note)
-        return nb, resources
 
 
 def _why_unknown(marking, name):

@@ -14,7 +14,7 @@
   ``SystemExit`` or killing the kernel earns nothing. ``SaveAutoGrades`` then
   reads these outputs as usual.
 
-Before these, :class:`autograder.pipeline.cell_metadata.RestoreCellMetadata` (in
+Before these, :class:`autograder.pipeline.restore_metadata.RestoreCellMetadata` (in
 nbgrader's sanitize pipeline) makes the cells' nbgrader metadata the
 release's and puts back deleted test cells, so every hidden test cell is
 there when :class:`EngineGrades` runs.

@@ -25,8 +25,9 @@ Limits, each settable from the environment (defaults and meanings in
 ``nbgrader_config.py`` sets these for a course; the environment overrides it.
 
 Where bubblewrap is missing or does not work, grading stops and says so,
-unless the instructor opts in to unsafe grading (``--unsafe`` or
-``CONVKIT_UNSAFE=1``).
+unless a platform runner chose to run student code as an unprivileged user
+instead (:mod:`autograder.sandbox.unprivileged`), or the instructor opts in
+to unsafe grading (``--unsafe`` or ``CONVKIT_UNSAFE=1``).
 """
 import functools
 import os
@@ -38,6 +39,7 @@ import uuid
 from pathlib import Path
 
 from autograder.config import ROOT, limit
+from autograder.sandbox import unprivileged
 
 KIT = ROOT   # the repository: convkit/ is mounted from it
 CHILD = Path(__file__).resolve().with_name("child.py")
@@ -69,15 +71,30 @@ def _working_bwrap():
     path = shutil.which("bwrap")
     if not path:
         return None
-    probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
-                           capture_output=True)
+    try:
+        probe = subprocess.run([path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "true"],
+                               capture_output=True)
+    except OSError:  # there, but not a program this process may run
+        return None
     return path if probe.returncode == 0 else None
 
 
 def check():
     """Raise :class:`SandboxUnavailable` unless student code can be sandboxed or the instructor opted out."""
-    if bubblewrap() is None and not unsafe_allowed():
-        raise SandboxUnavailable(UNAVAILABLE)
+    if bubblewrap() is not None or unsafe_allowed():
+        return
+    if unprivileged.enabled() and unprivileged.possible():
+        return
+    raise SandboxUnavailable(UNAVAILABLE)
+
+
+def isolation():
+    """In words, what student code runs under here: for a platform's results."""
+    if bubblewrap() is not None:
+        return "bubblewrap"
+    if unprivileged.enabled() and unprivileged.possible():
+        return "unprivileged user"
+    return "none"
 
 
 def output_bytes():
@@ -126,6 +143,11 @@ def base_argv():
 def command(job_dir, source_dir):
     """The argv and extra environment that run ``child.py`` on ``job_dir``, sandboxed when possible."""
     job_dir, source_dir = Path(job_dir).resolve(), Path(source_dir).resolve()
+    if bubblewrap() is None and unprivileged.enabled():
+        library = unprivileged.library()
+        return [sys.executable, str(library / "child.py"), str(job_dir)], {
+            "PYTHONPATH": os.pathsep.join([str(library), str(source_dir)]),
+            "HOME": str(job_dir), "TMPDIR": str(job_dir)}
     if bubblewrap() is None:
         return [sys.executable, str(CHILD), str(job_dir)], {"PYTHONPATH": os.pathsep.join([str(KIT), str(source_dir)])}
     argv = base_argv() + [

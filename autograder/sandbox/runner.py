@@ -7,9 +7,11 @@ new one goes on with the next function; if a call crashes (``os._exit``, a
 segfault, running out of memory) it is marked and a new child goes on with
 the next call, so one bad case never costs the cases after it.
 """
+import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -19,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder.engine.source import AST_LOCK
-from autograder.sandbox import bubblewrap
+from autograder.sandbox import bubblewrap, unprivileged
 
 POLL_SECONDS = 0.02  # how often a running child's results are collected
 
@@ -51,11 +53,18 @@ class Child:
     def __init__(self, job_dir, source_dir, cpu_seconds):
         argv, extra = bubblewrap.command(job_dir, source_dir)
         self.group = bubblewrap.ProcessGroup()
+        limits = bubblewrap.limits(cpu_seconds, self.group)
+        # Where bubblewrap cannot run, a platform runner may have chosen a user of its own per child.
+        self.account = (unprivileged.Account(job_dir, source_dir)
+                        if bubblewrap.bubblewrap() is None and unprivileged.enabled() else None)
+        user = self.account.popen_arguments() if self.account else {}
+        if self.account:
+            limits = _both(limits, self.account.process_limit())
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             argv, cwd=job_dir, env={**_environment(), **extra}, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=bubblewrap.limits(cpu_seconds, self.group))
+            start_new_session=True, preexec_fn=limits, **user)
 
     def wait(self, seconds):
         """The exit code, or None while it still runs after ``seconds``."""
@@ -72,7 +81,16 @@ class Child:
             pass
         code = self.process.wait()
         self.group.kill_and_remove()
+        if self.account:
+            self.account.sweep()
         return code
+
+
+def _both(first, second):
+    def apply():
+        first()
+        second()
+    return apply
 
 
 def _exit_words(code):
@@ -84,11 +102,43 @@ def _exit_words(code):
     return f"exit code {code}"
 
 
+def read_untrusted(path):
+    """The bytes of a file the student's process could have made: only a regular file, found without
+    following a symbolic link (in the file's name or its folder's), and no larger than the child may write.
+
+    A link to the grader's own files, a FIFO that would block the grader, or a
+    folder swapped for a link: each is refused with ``OSError``.
+    """
+    path = Path(path)
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        handle = os.open(path.name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    finally:
+        os.close(folder)
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        data = stream.read(bubblewrap.output_bytes() + 1)
+    if len(data) > bubblewrap.output_bytes():
+        raise OSError(f"{path.name} is larger than the child may write")
+    return data
+
+
+def write_job(path, text):
+    """Write a file of the job folder afresh, never through whatever the child left under its name."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(handle, "w") as stream:
+        stream.write(text)
+
+
 def _read(results, stem):
+    arrays_file = io.BytesIO(read_untrusted(results / f"{stem}.npz"))
     # NumPy parses each array's header with ast.literal_eval: under the lock, see source.AST_LOCK.
-    with AST_LOCK, np.load(results / f"{stem}.npz", allow_pickle=False) as stored:
+    with AST_LOCK, np.load(arrays_file, allow_pickle=False) as stored:
         arrays = {name: stored[name] for name in stored.files}
-    record = json.loads((results / f"{stem}.json").read_text())
+    record = json.loads(read_untrusted(results / f"{stem}.json"))
     return record, arrays
 
 
@@ -128,7 +178,7 @@ class Attempts:
         job = {"load": {"module": self.source.module, "cells": cells, "submission": folder,
                         "file": f"{folder}/{self.source.path.name}" if self.source.kind == "module" else None,
                         "cell_seconds": bubblewrap.cell_seconds()}}
-        (self.workdir / "job.json").write_text(json.dumps({**job, **extra}))
+        write_job(self.workdir / "job.json", json.dumps({**job, **extra}))
         return Child(self.workdir, self.source.path.parent, cpu_seconds)
 
     def loaded(self):
@@ -137,9 +187,9 @@ class Attempts:
     def running(self):
         """(cell label, statement index, line) that the child was running while loading, or None."""
         try:
-            label, index, line = (self.workdir / "loading.txt").read_text().split("\n")
+            label, index, line = read_untrusted(self.workdir / "loading.txt").decode().split("\n")
             return label[:100], int(index), int(line)
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # also a name that is not UTF-8
             return None
 
     def stop_before_running_statement(self, code):
@@ -247,7 +297,7 @@ def _watch(child, results_dir, calls, start, timeout, spent, outcome):
 
 def _load_problems(results_dir):
     try:
-        problems = json.loads((results_dir / "load.json").read_text())
+        problems = json.loads(read_untrusted(results_dir / "load.json"))
         return {str(k): str(v) for k, v in problems.items()}
     except Exception:  # untrusted file
         return {}

@@ -32,6 +32,10 @@ class Part:
     def functions(self):
         return tuple(name for name in (self.forward, self.backward) if name)
 
+    def output_points(self, output):
+        """The most one output can earn: its weight's share of the part (the cnn part's one output, all of it)."""
+        return self.points * OUTPUT_WEIGHTS[output] if output in OUTPUT_WEIGHTS else self.points
+
     def outputs_of(self, function):
         """The outputs a function of this part produces."""
         return ("forward",) if function == self.forward else ("dx", "dw", "db")

@@ -2,15 +2,13 @@
 per-part grades, read from nbgrader's gradebook."""
 import pytest
 
-from autograder.classroom import findings, grading
-from autograder.course.demo_class import CLASS, submissions
-from autograder.course.nbgrader_course import hand_in
+from autograder.classroom import findings
+from autograder.course.demo_class import CLASS
 from autograder.engine.grade import grade
 from autograder.spec.parts import NOTEBOOK_PARTS, PARTS
 from manifest import BUGS
 
 pytestmark = pytest.mark.slow
-SEED = 31
 
 
 def _parts_with_bugs(choices):
@@ -30,15 +28,11 @@ def _parts_with_bugs(choices):
 COMMAND_LINE = "eli"
 
 
-def test_demo_class_grades_through_nbgrader(course, monkeypatch):
+def test_demo_class_grades_through_nbgrader(graded_demo_class):
     """Does each demo student lose points exactly in the parts with a mistake, nbgrader's gradebook holding what
     the engine found, and does the command line give one of them the same grades?"""
-    monkeypatch.setenv("CONVKIT_SEED", str(SEED))
-    for student, files in submissions(course / "assignments" / "conv_backprop").items():
-        hand_in(course, student, files)
-    outcomes = grading.grade_class(course, jobs=2, only=list(CLASS))
+    course, outcomes, table = graded_demo_class.course, graded_demo_class.outcomes, graded_demo_class.table
     assert all(o.ok and not o.notes for o in outcomes), outcomes
-    table = grading.part_scores(course)
     found = findings.load_class(course)
     for student, choices in CLASS.items():
         wrong = _parts_with_bugs(choices)
@@ -50,7 +44,7 @@ def test_demo_class_grades_through_nbgrader(course, monkeypatch):
                 assert table[student][key] < part.points, (student, key)
             else:
                 assert table[student][key] == pytest.approx(part.points), (student, key)
-    report, _ = grade(course / "submitted" / COMMAND_LINE / "conv_backprop", seed=SEED)
+    report, _ = grade(course / "submitted" / COMMAND_LINE / "conv_backprop", seed=graded_demo_class.seed)
     for key in PARTS:
         assert table[COMMAND_LINE][key] == pytest.approx(report["parts"][key]["score"], abs=1e-9), key
     assert table["ada"] == {key: part.points for key, part in PARTS.items()}

@@ -15,7 +15,7 @@ import tampering
 from autograder.course.demo_class import student_notebook
 from autograder.course.nbgrader_course import cell_scores, hand_in
 from autograder.course.release import ASSIGNMENT, nbgrader
-from autograder.pipeline import cell_metadata
+from autograder.pipeline import cell_metadata, restore_metadata
 
 pytestmark = pytest.mark.slow
 NAME = "02_conv2d.ipynb"
@@ -26,7 +26,7 @@ def test_the_gradebook_describes_the_release_cells_as_the_release_does(course):
     """Does the gradebook give every release cell, in order, the release's nbgrader metadata (checksums aside)?"""
     for path in sorted((course / "assignments" / ASSIGNMENT).glob("*.ipynb")):
         released = cell_metadata.release_cells(nbformat.read(str(path), as_version=4))
-        recorded = cell_metadata.gradebook_cells(f"sqlite:///{course / 'gradebook.db'}", path.stem, ASSIGNMENT)
+        recorded = restore_metadata.gradebook_cells(f"sqlite:///{course / 'gradebook.db'}", path.stem, ASSIGNMENT)
         assert list(recorded) == list(released)
         for name, cell in released.items():
             assert cell_metadata.restore(nbformat.v4.new_notebook(cells=[cell]), {name: recorded[name]}) == [], name

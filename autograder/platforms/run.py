@@ -1,0 +1,141 @@
+"""What runs on a platform for each submission: ``python -m autograder.platforms.run gradescope|prairielearn``.
+
+1. Isolation: the platform's folder (the grader, the hidden reference, the
+   results, the submission's metadata) is made readable by root only. Student
+   code runs in bubblewrap where the container allows it, else as an
+   unprivileged user (:mod:`autograder.sandbox.unprivileged`); with neither,
+   nothing is run and the results say why.
+2. Intake and grading: whatever was uploaded (renamed notebooks, a folder
+   one level down, a zip) is graded as ``grade-class`` grades it
+   (:func:`autograder.engine.grade.grade` on a copy).
+3. The results file, written whatever happened: a damaged upload, an empty
+   one or a failure of the grader's own gives a valid file that says so in
+   one line. Student code cannot write it: it runs as another user or
+   outside the folder, and the file is written after every child has ended.
+"""
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.config import RELEASE_NOTEBOOKS, ROOT as ENGINE_ROOT
+from autograder.platforms import bundle, gradescope, prairielearn
+from autograder.platforms.outcome import Outcome, from_engine
+from autograder.sandbox import bubblewrap, unprivileged
+from autograder.spec.parts import NOTEBOOK_PARTS
+
+PLATFORMS = {"gradescope": gradescope, "prairielearn": prairielearn}
+ISOLATION_WORDS = {
+    "bubblewrap": "student code ran in a bubblewrap sandbox (no network, none of the grader's files)",
+    "unprivileged user": "student code ran as an unprivileged user of its own (the container does not allow "
+                         "a bubblewrap sandbox; the grader's files are readable by root only)",
+}
+NO_ISOLATION = ("This submission was not graded: student code can be run neither in a bubblewrap sandbox nor "
+                "as an unprivileged user here (the grader must run as root, or bubblewrap must work).")
+NOTHING_TO_GRADE = (f"No notebook of the assignment was found in the upload: hand in "
+                    f"{', '.join(NOTEBOOK_PARTS)} (a zip of their folder is fine too).")
+
+
+def isolate(platform_root):
+    """Choose the isolation (its name, or None) and hide the platform's folder from other users.
+
+    The folder holds the grader (the export is unpacked in it), the hidden
+    reference, the results and the platform's metadata about the student.
+    """
+    if bubblewrap.bubblewrap() is not None:
+        chosen = "bubblewrap"
+    elif unprivileged.possible():
+        os.environ[unprivileged.ISOLATION_VARIABLE] = "user"
+        chosen = "unprivileged user"
+    else:
+        return None
+    if chosen == "unprivileged user" and not ENGINE_ROOT.is_relative_to(Path(platform_root).resolve()):
+        return None   # the grader's own files could not be hidden from the student's user
+    if unprivileged.possible():
+        Path(platform_root).chmod(0o700)
+    return chosen
+
+
+def available_cores():
+    """The cores this container may use: its CPU quota (cgroup v2 ``cpu.max``), else the machine's."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+def grade_upload(submission, seed=None):
+    """Grade a copy of the uploaded folder, laid out by intake as ``grade-class`` lays it out; returns an
+    :class:`Outcome` (not gradable when no notebook of the assignment was found in it)."""
+    from autograder.engine.grade import grade, part_seed
+    from autograder.intake.prepare import prepare
+
+    submission = Path(submission)
+    with tempfile.TemporaryDirectory(prefix="convkit-upload-") as scratch:
+        copy = Path(scratch) / "submission"
+        if submission.is_dir():
+            shutil.copytree(submission, copy, symlinks=True)
+        else:
+            copy.mkdir()
+        notes = prepare(copy, RELEASE_NOTEBOOKS)
+        if not any((copy / name).is_file() for name in NOTEBOOK_PARTS):
+            return Outcome.not_gradable(" ".join(notes) or NOTHING_TO_GRADE)
+        seed = part_seed(seed)
+        report, results = grade(copy, seed=seed, jobs=available_cores(), tidy=False)
+    summary = [f"convkit: {report['score']:g} of {report['max_score']:g} points (test cases' seed {seed})."]
+    summary += [f"Intake: {note}" for note in notes]
+    return from_engine(results, summary)
+
+
+def write_results(path, document):
+    """Write the results file whole (aside, then renamed), its folder made first."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(document, indent=2) + "\n")
+    partial.replace(path)
+
+
+def run(name, root=None):
+    """Grade the platform's submission and write its results file; returns the :class:`Outcome`."""
+    platform = PLATFORMS[name]
+    root = Path(root or platform.ROOT)
+    started = time.monotonic()
+    try:
+        isolation = isolate(root)
+        if isolation is None:
+            outcome = Outcome.not_gradable(NO_ISOLATION)
+        else:
+            outcome = grade_upload(root / platform.SUBMISSION.relative_to(platform.ROOT),
+                                   os.environ.get("CONVKIT_SEED"))
+            if outcome.gradable:
+                outcome.summary.append(f"Isolation: {ISOLATION_WORDS[isolation]}.")
+    except Exception as error:  # the grader's own failure: the student still gets a valid results file
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        outcome = Outcome.not_gradable(f"The grader failed on this submission ({type(error).__name__}"
+                                       f"{': ' + first if first else ''}); please tell your instructor.")
+    outcome.seconds = time.monotonic() - started
+    write_results(root / platform.RESULTS.relative_to(platform.ROOT), platform.results(outcome, bundle.settings()))
+    return outcome
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or argv[0] not in PLATFORMS:
+        print(f"usage: python -m autograder.platforms.run {'|'.join(PLATFORMS)}", file=sys.stderr)
+        return 2
+    outcome = run(argv[0])
+    print(f"convkit: {outcome.score:g} / {outcome.max_score:g}" if outcome.gradable else outcome.problem)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
