@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(PY) -m bench.honest_student
 	$(PY) -m bench.grading_throughput
 	$(PY) -m bench.cluster_throughput
+	$(PY) -m bench.platform_exports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -112,6 +112,25 @@ def _export(args):
     return 0
 
 
+def _try_export(args):
+    import tempfile
+    from pathlib import Path
+
+    from autograder.platforms import trial
+    if trial.unavailable():
+        print(f"error: try-export {trial.unavailable()}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="convkit-try-") as scratch:
+        folder = Path(args.folder or scratch)
+        print(f"exporting for {args.platform} and running its setup.sh in a container under {folder} ...",
+              file=sys.stderr)
+        tried = trial.Trial(args.platform, folder)
+        document, finished = tried.grade(trial.files_of(args.submission), docker_like=args.as_docker)
+    print(json.dumps(document, indent=2))
+    print(f"set-up {tried.setup_seconds:.0f} s; {finished.stdout.strip()}", file=sys.stderr)
+    return 0
+
+
 def _default_limit(name):
     """Where a limit's value comes from, for a help text: ``CONVKIT_PART_SECONDS or 60``."""
     return f"{name} or {LIMITS[name].default}"
@@ -203,6 +222,17 @@ def main(argv=None):
                         help=f"PrairieLearn: the grader image named in info.json (default: {prairielearn.DEFAULT_IMAGE}"
                         "; better, an image built from the export's Dockerfile)")
     export.set_defaults(run=_export)
+
+    try_export = commands.add_parser("try-export", help="grade a submission with an export, run here as its platform "
+                                     "runs it (a container with its paths, made with bubblewrap; needs root)")
+    try_export.add_argument("platform", choices=["gradescope", "prairielearn"])
+    try_export.add_argument("submission", help="what a student uploads: a notebook, a zip or a folder")
+    try_export.add_argument("--as-docker", action="store_true",
+                            help="as in a Docker container that refuses bubblewrap (student code then runs as an "
+                            "unprivileged user)")
+    try_export.add_argument("--folder", help="where the container's folders go, kept afterwards (default: a "
+                            "temporary folder)")
+    try_export.set_defaults(run=_try_export)
 
     commands.add_parser("release", help="generate the student release (nbgrader) with its helpers"
                         ).set_defaults(run=_release)

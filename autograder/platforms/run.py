@@ -45,18 +45,19 @@ def isolate(platform_root):
 
     The folder holds the grader (the export is unpacked in it), the hidden
     reference, the results and the platform's metadata about the student.
+    Student code runs as an unprivileged user only when the grader's own
+    files are in that folder, where they can be hidden.
     """
+    platform_root = Path(platform_root).resolve()
     if bubblewrap.bubblewrap() is not None:
         chosen = "bubblewrap"
-    elif unprivileged.possible():
+    elif unprivileged.possible() and ENGINE_ROOT.is_relative_to(platform_root):
         os.environ[unprivileged.ISOLATION_VARIABLE] = "user"
         chosen = "unprivileged user"
     else:
         return None
-    if chosen == "unprivileged user" and not ENGINE_ROOT.is_relative_to(Path(platform_root).resolve()):
-        return None   # the grader's own files could not be hidden from the student's user
     if unprivileged.possible():
-        Path(platform_root).chmod(0o700)
+        platform_root.chmod(0o700)
     return chosen
 
 
@@ -123,6 +124,7 @@ def run(name, root=None):
         outcome = Outcome.not_gradable(f"The grader failed on this submission ({type(error).__name__}"
                                        f"{': ' + first if first else ''}); please tell your instructor.")
     outcome.seconds = time.monotonic() - started
+    unprivileged.sweep_all()   # nothing of the student's runs on while the results are written
     write_results(root / platform.RESULTS.relative_to(platform.ROOT), platform.results(outcome, bundle.settings()))
     return outcome
 

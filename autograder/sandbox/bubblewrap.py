@@ -81,20 +81,15 @@ def _working_bwrap():
 
 def check():
     """Raise :class:`SandboxUnavailable` unless student code can be sandboxed or the instructor opted out."""
-    if bubblewrap() is not None or unsafe_allowed():
-        return
-    if unprivileged.enabled() and unprivileged.possible():
-        return
-    raise SandboxUnavailable(UNAVAILABLE)
+    if bubblewrap() is None and not unprivileged.chosen() and not unsafe_allowed():
+        raise SandboxUnavailable(UNAVAILABLE)
 
 
 def isolation():
     """In words, what student code runs under here: for a platform's results."""
     if bubblewrap() is not None:
         return "bubblewrap"
-    if unprivileged.enabled() and unprivileged.possible():
-        return "unprivileged user"
-    return "none"
+    return "unprivileged user" if unprivileged.chosen() else "none"
 
 
 def output_bytes():
@@ -140,14 +135,15 @@ def base_argv():
     return argv
 
 
-def command(job_dir, source_dir):
-    """The argv and extra environment that run ``child.py`` on ``job_dir``, sandboxed when possible."""
+def command(job_dir, source_dir, account=None):
+    """The argv and extra environment that run ``child.py`` on ``job_dir``: sandboxed when possible, else as
+    ``account``'s user (:class:`autograder.sandbox.unprivileged.Account`), else (``--unsafe``) as is."""
     job_dir, source_dir = Path(job_dir).resolve(), Path(source_dir).resolve()
-    if bubblewrap() is None and unprivileged.enabled():
+    if account is not None:
         library = unprivileged.library()
         return [sys.executable, str(library / "child.py"), str(job_dir)], {
             "PYTHONPATH": os.pathsep.join([str(library), str(source_dir)]),
-            "HOME": str(job_dir), "TMPDIR": str(job_dir)}
+            "HOME": str(account.home), "TMPDIR": str(account.home)}
     if bubblewrap() is None:
         return [sys.executable, str(CHILD), str(job_dir)], {"PYTHONPATH": os.pathsep.join([str(KIT), str(source_dir)])}
     argv = base_argv() + [
@@ -205,10 +201,11 @@ class ProcessGroup:
             pass
 
 
-def limits(cpu_seconds, group):
-    """The preexec function: resource limits, then the cgroup."""
+def limits(cpu_seconds, group, account=None):
+    """The preexec function: resource limits, then the cgroup (or, for an ``account``, its process count)."""
     memory = int(limit("CONVKIT_MEMORY_MB") * 1024 ** 2)
     output = output_bytes()
+    processes = int(limit("CONVKIT_MAX_PROCESSES"))
 
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -216,5 +213,13 @@ def limits(cpu_seconds, group):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         cpu = max(1, int(cpu_seconds) + 2)
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        try:  # when memory runs out, the kernel ends student code first, not the grader
+            with open("/proc/self/oom_score_adj", "w") as adjust:
+                adjust.write("1000")
+        except OSError:
+            pass
+        if account is not None:
+            # Popen has made the child the account's user by now: RLIMIT_NPROC counts that user's processes.
+            resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
         group.enter()
     return apply

@@ -150,7 +150,7 @@ def load_module(job, job_dir):
 
     def progress(where):
         # Which statement is running, in case it ends the process or the whole load is stopped.
-        _write(job_dir / "loading.txt", where)
+        _write(job_dir / "results" / "loading.txt", where)
 
     signal.signal(signal.SIGALRM, _stop_cell)
     for cell in load["cells"]:

@@ -15,6 +15,7 @@ import stat
 import subprocess
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,21 +51,16 @@ def _environment():
 class Child:
     """One sandboxed run of ``child.py`` on a job folder, watched from here."""
 
-    def __init__(self, job_dir, source_dir, cpu_seconds):
-        argv, extra = bubblewrap.command(job_dir, source_dir)
+    def __init__(self, job_dir, source_dir, cpu_seconds, account=None):
+        argv, extra = bubblewrap.command(job_dir, source_dir, account)
         self.group = bubblewrap.ProcessGroup()
-        limits = bubblewrap.limits(cpu_seconds, self.group)
-        # Where bubblewrap cannot run, a platform runner may have chosen a user of its own per child.
-        self.account = (unprivileged.Account(job_dir, source_dir)
-                        if bubblewrap.bubblewrap() is None and unprivileged.enabled() else None)
-        user = self.account.popen_arguments() if self.account else {}
-        if self.account:
-            limits = _both(limits, self.account.process_limit())
+        self.account = account   # where bubblewrap cannot run: the user it runs as (see unprivileged.Account)
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            argv, cwd=job_dir, env={**_environment(), **extra}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=limits, **user)
+            argv, cwd=account.home if account else job_dir, env={**_environment(), **extra},
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=bubblewrap.limits(cpu_seconds, self.group, account),
+            **(account.popen_arguments() if account else {}))
 
     def wait(self, seconds):
         """The exit code, or None while it still runs after ``seconds``."""
@@ -84,13 +80,6 @@ class Child:
         if self.account:
             self.account.sweep()
         return code
-
-
-def _both(first, second):
-    def apply():
-        first()
-        second()
-    return apply
 
 
 def _exit_words(code):
@@ -133,8 +122,21 @@ def write_job(path, text):
         stream.write(text)
 
 
+def _stored_arrays(data):
+    """``data``, an ``.npz`` the child wrote, as a file NumPy may load: refused when an entry is compressed
+    or the arrays would unpack to more than the child may write (a small file must not fill the grader's memory)."""
+    stream = io.BytesIO(data)
+    with zipfile.ZipFile(stream) as archive:
+        entries = archive.infolist()
+    if any(entry.compress_type != zipfile.ZIP_STORED for entry in entries) or \
+            sum(entry.file_size for entry in entries) > bubblewrap.output_bytes():
+        raise OSError("the arrays are compressed or too large")
+    stream.seek(0)
+    return stream
+
+
 def _read(results, stem):
-    arrays_file = io.BytesIO(read_untrusted(results / f"{stem}.npz"))
+    arrays_file = _stored_arrays(read_untrusted(results / f"{stem}.npz"))
     # NumPy parses each array's header with ast.literal_eval: under the lock, see source.AST_LOCK.
     with AST_LOCK, np.load(arrays_file, allow_pickle=False) as stored:
         arrays = {name: stored[name] for name in stored.files}
@@ -162,6 +164,7 @@ class Attempts:
     def __init__(self, workdir, source):
         self.workdir, self.source = workdir, source
         self.results = workdir / "results"
+        self.account = unprivileged.Account(workdir, source.path.parent) if unprivileged.chosen() else None
         self.stops = {}     # label -> the statement the cell stops before
         self.stopped = {}   # label -> why
         self.count = 0
@@ -171,7 +174,8 @@ class Attempts:
         if self.results.exists():
             # Moved aside, not deleted: what is left of the last child may still be writing there.
             self.results.rename(self.workdir / f"results-{self.count}")
-        (self.workdir / "loading.txt").unlink(missing_ok=True)
+        if self.account:
+            self.account.results_folder(self.results)
         self.count += 1
         folder = bubblewrap.submission_folder(self.source.path.parent)
         cells = [{"label": c.label, "code": c.code, "stop": self.stops.get(c.label)} for c in self.source.cells]
@@ -179,7 +183,7 @@ class Attempts:
                         "file": f"{folder}/{self.source.path.name}" if self.source.kind == "module" else None,
                         "cell_seconds": bubblewrap.cell_seconds()}}
         write_job(self.workdir / "job.json", json.dumps({**job, **extra}))
-        return Child(self.workdir, self.source.path.parent, cpu_seconds)
+        return Child(self.workdir, self.source.path.parent, cpu_seconds, self.account)
 
     def loaded(self):
         return (self.results / "load.json").exists()
@@ -187,7 +191,7 @@ class Attempts:
     def running(self):
         """(cell label, statement index, line) that the child was running while loading, or None."""
         try:
-            label, index, line = read_untrusted(self.workdir / "loading.txt").decode().split("\n")
+            label, index, line = read_untrusted(self.results / "loading.txt").decode().split("\n")
             return label[:100], int(index), int(line)
         except (OSError, ValueError):  # also a name that is not UTF-8
             return None

@@ -2,56 +2,59 @@
 
 Bubblewrap needs user namespaces, and Docker's default seccomp profile
 refuses them, so on a platform that grades in Docker (Gradescope) the kit
-falls back to the oldest isolation Unix has: every grader child runs under
-a user id of its own that owns nothing, has no home and is in no group.
-It is chosen only by the platform runner (``CONVKIT_ISOLATION=user``,
-:mod:`autograder.platforms.run`), which first makes the grader's own
-files readable by root alone; elsewhere those files are readable by
-anyone, and the kit refuses to grade without bubblewrap instead.
+falls back to the oldest isolation Unix has: the children of one job
+folder run under a user id of their own that owns nothing else, has no
+home and is in no group. It is chosen only by the platform runner
+(``CONVKIT_ISOLATION=user``, :mod:`autograder.platforms.run`), which first
+makes the grader's own files readable by root alone; elsewhere those files
+are readable by anyone, and the kit refuses to grade without bubblewrap.
 
 What the student's code then has:
 
 * the Python installation and a copy of the student helpers ``convkit``
   without the digits' held-out labels (:func:`library`, read-only);
-* the submission's grading copy (read-only) and its job folder, a
-  sticky folder like ``/tmp``: it may add files, not replace the grader's;
+* the submission's grading copy, read-only;
+* in its job folder (root's, which it may only read), a ``results``
+  folder and a ``home`` of its own, which no other user may enter;
 * the same limits as in bubblewrap (memory, file size, CPU time), and a
   process count enforced by ``RLIMIT_NPROC``, which counts per user.
 
 It keeps the network and the machine's world-readable files; the results
 of a platform say which isolation was used. When a child is stopped,
-every process of its user is killed (:meth:`Account.sweep`), so nothing a
-submission forks or detaches outlives its child.
+every process of its user is killed from root (:func:`kill_user`), which
+the student's processes can neither stop nor outlive.
 """
 import atexit
 import functools
-import itertools
 import os
-import resource
+import random
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
 from pathlib import Path
 
-from autograder.config import limit
-
 ISOLATION_VARIABLE = "CONVKIT_ISOLATION"
-FIRST_UID = 61000        # user ids the kit hands out: no account uses them on Debian or Ubuntu
-UID_COUNT = 3000
-_next = itertools.count()
+USED = set()             # the user ids given out by this process, swept again by sweep_all()
 _lock = threading.Lock()
 
 
 def enabled():
-    """True when the platform runner chose this isolation (and bubblewrap does not work)."""
+    """True when the platform runner chose this isolation."""
     return os.environ.get(ISOLATION_VARIABLE) == "user"
 
 
 def possible():
     """Only root can give a process another user id, and the other user must be able to run Python."""
     return hasattr(os, "geteuid") and os.geteuid() == 0 and not unusable_python()
+
+
+def chosen():
+    """Whether children run as users of their own here: chosen, possible, and bubblewrap does not work."""
+    from autograder.sandbox import bubblewrap
+    return enabled() and bubblewrap.bubblewrap() is None and possible()
 
 
 def unusable_python():
@@ -85,71 +88,124 @@ def library():
     return folder
 
 
-def _running_uids():
-    uids = set()
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            line = next(l for l in status.read_text().splitlines() if l.startswith("Uid:"))
-            uids.add(int(line.split()[1]))
-        except (OSError, StopIteration, ValueError, IndexError):
-            continue
-    return uids
+def uid_range():
+    """User ids to hand out: unused ones, mapped into this container (a user namespace maps fewer)."""
+    try:
+        spans = [tuple(map(int, line.split())) for line in Path("/proc/self/uid_map").read_text().splitlines()]
+    except (OSError, ValueError):
+        spans = []
+    if any(inside == 0 and count >= 2 ** 31 for inside, _, count in spans):
+        return 1_000_000_000, 2_000_000_000     # a range no host's accounts reach, shared by no other container
+    return 61_000, 65_000                       # unused by Debian and Ubuntu accounts, mapped in most namespaces
+
+
+def _uids_of(pid):
+    """The real, effective and saved user ids of a process, or () once it is gone."""
+    try:
+        line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("Uid:"))
+        return tuple(int(value) for value in line.split()[1:4])
+    except (OSError, StopIteration, ValueError):
+        return ()
+
+
+def _processes():
+    return [int(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit()]
+
+
+def kill_user(uids):
+    """Kill every process of the user ids ``uids``, from root: a SIGKILL through a pidfd, the process's user
+    checked again once the pidfd holds it (a pid may have been reused). Repeated until none is left."""
+    uids = set(uids)
+    for _ in range(200):
+        found = [pid for pid in _processes() if set(_uids_of(pid)) & uids]
+        if not found:
+            return
+        for pid in found:
+            try:
+                handle = os.pidfd_open(pid)
+            except OSError:
+                continue
+            try:
+                if set(_uids_of(pid)) & uids:
+                    signal.pidfd_send_signal(handle, signal.SIGKILL)
+            except OSError:
+                pass
+            finally:
+                os.close(handle)
+
+
+def sweep_all():
+    """Kill every process of every user id this process gave out (before a platform's results are written)."""
+    with _lock:
+        uids = set(USED)
+    if uids:
+        kill_user(uids)
 
 
 def free_uid():
-    """A user id of the kit's range that no process runs as now."""
+    """A random user id of :func:`uid_range` that no process runs as now."""
+    low, high = uid_range()
     with _lock:
-        busy = _running_uids()
-        for _ in range(UID_COUNT):
-            uid = FIRST_UID + (os.getpid() * 7 + next(_next)) % UID_COUNT
+        busy = {uid for pid in _processes() for uid in _uids_of(pid)} | USED
+        for _ in range(1000):
+            uid = random.randrange(low, high)
             if uid not in busy:
+                USED.add(uid)
                 return uid
     raise RuntimeError("no free user id to run student code under")
 
 
-def _readable_by_all(folder):
-    """Let any user read ``folder`` and everything under it, and reach it from ``/``."""
+def readable_by_all(folder):
+    """Let any user read ``folder`` and everything in it, and reach it from ``/``: each file and folder changed
+    through a descriptor opened without following a link, so a link in it changes nothing elsewhere."""
     folder = Path(folder).resolve()
-    for path in [folder, *folder.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
+    for top, folders, files in os.walk(folder, followlinks=False):
+        for name in [None, *files]:
+            path = top if name is None else os.path.join(top, name)
+            try:
+                handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:   # a link (or gone): left as it is
+                continue
+            try:
+                mode = os.fstat(handle).st_mode
+                if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+                    os.fchmod(handle, stat.S_IMODE(mode) | (0o555 if stat.S_ISDIR(mode) else 0o444))
+            finally:
+                os.close(handle)
     for parent in folder.parents:
         if not parent.stat().st_mode & 0o001:
             parent.chmod(parent.stat().st_mode | 0o001)
 
 
 class Account:
-    """The user one grader child runs as: its id, and what it is given."""
+    """The user the children of one job folder run as, and what it is given there.
+
+    The job folder stays root's: the child reads the job and its inputs
+    there and writes only into ``results/`` and ``home/``, its own and
+    closed to every other user, so neither another part's child nor a
+    process left behind can reach them.
+    """
 
     def __init__(self, job_dir, source_dir):
         self.uid = free_uid()
-        # Sticky and writable by all, like /tmp: the child adds its results, and cannot remove
-        # or replace the job the grader wrote.
-        Path(job_dir).chmod(0o1777)
-        _readable_by_all(job_dir)
-        _readable_by_all(source_dir)
+        job_dir = Path(job_dir)
+        job_dir.chmod(0o711)
+        self.home = job_dir / "home"
+        self._own_folder(self.home)
+        readable_by_all(source_dir)
+
+    def _own_folder(self, path):
+        path.mkdir(mode=0o700)
+        os.chown(path, self.uid, self.uid)
+
+    def results_folder(self, path):
+        """Make the (new) results folder for the next child."""
+        self._own_folder(Path(path))
 
     def popen_arguments(self):
         """What :class:`subprocess.Popen` needs to start the child as this user, in no group."""
         return {"user": self.uid, "group": self.uid, "extra_groups": []}
 
-    def process_limit(self):
-        """``RLIMIT_NPROC`` counts the processes of a user: the child's cap, set after it became one."""
-        count = int(limit("CONVKIT_MAX_PROCESSES"))
-
-        def apply():
-            resource.setrlimit(resource.RLIMIT_NPROC, (count, count))
-        return apply
-
     def sweep(self):
         """Kill every process of this user: what the child forked, detached or left behind."""
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the forked process ends here
-            try:
-                os.setgroups([])
-                os.setgid(self.uid)
-                os.setuid(self.uid)
-                os.kill(-1, signal.SIGKILL)   # as this user: every process of this user but this one
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        kill_user({self.uid})

@@ -8,11 +8,15 @@ import sys
 import pytest
 
 from autograder.config import ROOT
+from autograder.platforms import trial
 
 QUICK = ["reference_speed", "training", "honest_student"]
 # These grade a class through real nbgrader (and a Dask cluster): slow, like the other real-component tests.
 SLOW = [pytest.param("grading_throughput", marks=pytest.mark.slow),
-        pytest.param("cluster_throughput", marks=[pytest.mark.slow, pytest.mark.cluster])]
+        pytest.param("cluster_throughput", marks=[pytest.mark.slow, pytest.mark.cluster]),
+        # Each export set up in a container made with bubblewrap, as root (autograder.platforms.trial).
+        pytest.param("platform_exports", marks=[pytest.mark.slow, pytest.mark.skipif(
+            bool(trial.unavailable()), reason=trial.unavailable() or "-")])]
 
 
 def test_make_bench_runs_every_benchmark_module():
@@ -20,7 +24,7 @@ def test_make_bench_runs_every_benchmark_module():
     makefile = (ROOT / "Makefile").read_text()
     bench_block = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
     assert sorted(line.split("-m bench.")[1].split()[0] for line in bench_block.splitlines() if "-m bench." in line) \
-        == sorted(QUICK + ["grading_throughput", "cluster_throughput"])
+        == sorted(QUICK + ["grading_throughput", "cluster_throughput", "platform_exports"])
 
 
 @pytest.mark.parametrize("module", QUICK + SLOW)

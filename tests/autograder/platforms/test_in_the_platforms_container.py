@@ -1,18 +1,18 @@
 """Each export run the way its platform runs it, with the platform's real paths.
 
-The export is unpacked in a temporary root whose folders bubblewrap binds
-at ``/autograder`` (Gradescope) or ``/grade`` (PrairieLearn); ``setup.sh``
-builds a fresh environment at ``/opt/convkit-venv``; then the platform's
-script grades every student of the demo class, as root, each in a fresh
-results folder. Student code runs in bubblewrap where the container allows
-it, and as an unprivileged user where it does not (``docker_like``: a
-``bwrap`` that cannot create namespaces, as under Docker's default seccomp
-profile). Every results file must validate against the platform's schema
-and give each student what ``grade-class`` gives the same submission.
+:class:`autograder.platforms.trial.Trial` unpacks the export in a temporary
+root whose folders bubblewrap binds at ``/autograder`` (Gradescope) or
+``/grade`` (PrairieLearn), and ``setup.sh`` builds a fresh environment at
+``/opt/convkit-venv``; then the platform's script grades every student of
+the demo class, as root, each in a fresh results folder. Student code runs
+in bubblewrap where the container allows it, and as an unprivileged user
+where it does not (``docker_like``: a ``bwrap`` that cannot create
+namespaces, as under Docker's default seccomp profile). Every results file
+must validate against the platform's schema and give each student what
+``grade-class`` gives the same submission.
 """
 import io
 import json
-import shutil
 import zipfile
 
 import nbformat
@@ -23,10 +23,10 @@ from autograder.config import RELEASE_NOTEBOOKS
 from autograder.platforms import gradescope, prairielearn
 from autograder.sandbox import unprivileged
 from autograder.spec.parts import PARTS
-from platform_root import PlatformRoot, available
+from autograder.platforms.trial import VENV, Trial, unavailable
 from platform_schemas import assert_valid
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(available()), reason=available() or "-")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(unavailable()), reason=unavailable() or "-")]
 
 # A honest submission whose first cell also attacks the grader: it looks for the hidden reference and the
 # student's metadata wherever the grader could keep them, and writes results files of its own. Its
@@ -85,62 +85,46 @@ def demo_notebooks():
     return submissions(RELEASE_NOTEBOOKS)
 
 
-def _set_up(root):
-    result = root.run(["bash", f"{root.engine}/setup.sh"])
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert (root.venv / "bin" / "python").exists()
-
-
 @pytest.fixture(scope="module")
-def gradescope_root(tmp_path_factory):
+def gradescope_trial(tmp_path_factory):
     """Gradescope's container: the zip unpacked in /autograder/source, setup.sh run, run_autograder copied
     to /autograder/run_autograder."""
-    folder = tmp_path_factory.mktemp("gradescope")
-    root = PlatformRoot(folder, "/autograder", gradescope.ENGINE)
-    root.unzip(gradescope.export(folder / "export"), root.engine)
-    _set_up(root)
-    shutil.copy2(root.path(f"{root.engine}/run_autograder"), root.path("/autograder/run_autograder"))
-    return root
+    return Trial("gradescope", tmp_path_factory.mktemp("gradescope"))
 
 
 @pytest.fixture(scope="module")
-def prairielearn_root(tmp_path_factory):
+def prairielearn_trial(tmp_path_factory):
     """PrairieLearn's container: the course's serverFilesCourse/convkit at /grade/serverFilesCourse/convkit,
     the image's set-up (its Dockerfile runs setup.sh) done."""
-    folder = tmp_path_factory.mktemp("prairielearn")
-    root = PlatformRoot(folder, "/grade", prairielearn.ENGINE)
-    _, grader = prairielearn.export(folder / "export")
-    shutil.copytree(grader, root.path(root.engine), symlinks=True)
-    _set_up(root)
-    return root
+    return Trial("prairielearn", tmp_path_factory.mktemp("prairielearn"))
 
 
-def _grade(root, platform, files, docker_like=False):
-    """Hand ``files`` in, run the platform's script, and return its results (None when there are none)."""
-    root.hand_in(platform.SUBMISSION, files)
-    results = root.path(platform.RESULTS)
-    shutil.rmtree(results.parent, ignore_errors=True)
-    if platform is gradescope:
-        results.parent.mkdir()   # Gradescope makes the folder; PrairieLearn's grader must
-        command = ["/autograder/run_autograder"]
-    else:
-        command = [f"{platform.ENGINE}/run_grader"]
-    root.docker_like = docker_like
-    finished = root.run(command, env={"CONVKIT_SEED": "31"})
-    assert finished.returncode == 0, finished.stderr[-3000:]
-    return json.loads(results.read_text()), finished
+def _grade(tried, files, docker_like=False):
+    document, _ = tried.grade(files, docker_like=docker_like, env={"CONVKIT_SEED": "31"})
+    return document
 
 
 def _part_scores(platform, document):
-    points = "score" if platform is gradescope else "points"
+    points = "points" if platform is prairielearn else "score"
     scores = {key: 0.0 for key in PARTS}
     for test in document["tests"]:
         scores[test["name"].split(" · ")[1]] += test[points]
     return scores
 
 
-# How each student of the demo class hands in: their notebooks as they are, renamed, or zipped.
-HANDED_IN = {"cho": _zipped}
+def _nested(notebooks):
+    """The folder itself handed in, one level down."""
+    return {f"conv_backprop/{name}": data for name, data in _files(notebooks).items()}
+
+
+def _mangled(notebooks):
+    """Names as a learning platform's bulk download makes them: the student's id and a counter added."""
+    return {f"eli_48213_{number}_{name.replace('_', '-')}": data
+            for number, (name, data) in enumerate(_files(notebooks).items())}
+
+
+# How some students of the demo class hand in: their folder one level down, names mangled, a zip.
+HANDED_IN = {"cho": _zipped, "dia": _nested, "eli": _mangled}
 
 
 @pytest.mark.parametrize("platform, docker_like", [(gradescope, False), (prairielearn, True)],
@@ -148,12 +132,12 @@ HANDED_IN = {"cho": _zipped}
 def test_every_demo_student_gets_the_grade_class_scores(platform, docker_like, request, demo_notebooks,
                                                         graded_demo_class, schemas):
     """Does each demo student's results file validate, say which isolation was used, and give every part the
-    score grade-class gives the same submission (cho's handed in as a zip with a renamed notebook)?"""
-    root = request.getfixturevalue(f"{platform.__name__.rsplit('.', 1)[1]}_root")
+    score grade-class gives the same submission (handed in nested, with mangled names, or as a zip)?"""
     name = platform.__name__.rsplit(".", 1)[1]
+    tried = request.getfixturevalue(f"{name}_trial")
     for student in CLASS:
         files = HANDED_IN.get(student, _files)(demo_notebooks[student])
-        document, _ = _grade(root, platform, files, docker_like)
+        document = _grade(tried, files, docker_like)
         assert_valid(schemas[name], document)
         expected = graded_demo_class.table[student]
         scores = _part_scores(platform, document)
@@ -177,10 +161,10 @@ def test_a_hostile_upload_reads_no_reference_and_writes_no_results(platform, doc
     """Does an upload that looks for the reference and writes its own results.json find nothing, write
     nothing, and earn what its honest code earns?"""
     name = platform.__name__.rsplit(".", 1)[1]
-    root = request.getfixturevalue(f"{name}_root")
-    document, _ = _grade(root, platform, _hostile(demo_notebooks["ada"]), docker_like)
+    tried = request.getfixturevalue(f"{name}_trial")
+    document = _grade(tried, _hostile(demo_notebooks["ada"]), docker_like)
     assert_valid(schemas[name], document)
-    assert not root.path(platform.RESULTS).with_name("forged.json").exists()
+    assert not tried.container.path(platform.RESULTS).with_name("forged.json").exists()
     assert document.get("gradable", True) is True
     assert _part_scores(platform, document) == {key: part.points for key, part in PARTS.items()}, document
 
@@ -189,28 +173,29 @@ def test_a_hostile_upload_reads_no_reference_and_writes_no_results(platform, doc
 def test_a_damaged_or_empty_upload_gets_a_valid_file(platform, request, schemas):
     """Through the platform's own script, do a damaged notebook and an empty upload each give a valid file?"""
     name = platform.__name__.rsplit(".", 1)[1]
-    root = request.getfixturevalue(f"{name}_root")
+    tried = request.getfixturevalue(f"{name}_trial")
     for files, words in (({"03_stride_padding.ipynb": b"\x00{not json"}, "not a valid notebook"),
                          ({}, "empty")):
-        document, _ = _grade(root, platform, files)
+        document = _grade(tried, files)
         assert_valid(schemas[name], document)
         text = document["output"] if platform is gradescope else document["message"]
         assert words in text and "\n" not in text, text
 
 
-def test_the_attack_succeeds_where_nothing_isolates_it(gradescope_root):
+def test_the_attack_succeeds_where_nothing_isolates_it(gradescope_trial):
     """Run as the grader itself (root, no sandbox), does the attack above find the reference and write
     results files? (So the hostile test can tell isolation from an attack that does nothing.)"""
     script = ATTACK + "\nprint(len(_stolen), len(_forged))\n"
-    finished = gradescope_root.run(["/opt/convkit-venv/bin/python", "-c", script])
+    finished = gradescope_trial.container.run([f"{VENV}/bin/python", "-c", script])
     stolen, forged = map(int, finished.stdout.split())
     assert stolen >= 1 and forged >= 1, finished.stderr
-    assert gradescope_root.path("/autograder/results/forged.json").exists()
+    assert gradescope_trial.container.path("/autograder/results/forged.json").exists()
 
 
-# Run with the export's engine in a Docker-like container: three probes of the unprivileged-user isolation.
+# Run with the export's engine in a Docker-like container: probes of the unprivileged-user isolation, each a
+# student function run as the grader runs it, while another part's job folder (another user's) exists beside it.
 PROBES = r'''
-import json, os, sys
+import json, os, sys, tempfile
 from pathlib import Path
 import numpy as np
 from autograder.engine.source import load_source
@@ -220,6 +205,9 @@ from autograder.sandbox.runner import run_calls
 hidden = Path("/tmp/hidden")
 hidden.mkdir(mode=0o700)
 (hidden / "reference.py").write_text("SECRET = 1\n")
+other = Path(tempfile.mkdtemp(prefix="convkit-"))
+neighbour = unprivileged.Account(other, Path(tempfile.mkdtemp()))   # another part's child's folders
+neighbour.results_folder(other / "results")
 BODIES = {
     "who": "    return np.array([os.getuid(), os.getgid(), len(os.getgroups())])\n",
     "reads": "    found = 0\n"
@@ -231,38 +219,72 @@ BODIES = {
              "        except OSError:\n"
              "            pass\n"
              "    return np.array([found])\n",
+    "writes elsewhere": "    written = 0\n"
+             "    for folder in [*glob.glob('/tmp/*'), *glob.glob('/tmp/*/*')]:\n"
+             "        if os.path.isdir(folder) and not os.path.islink(folder) and os.stat(folder).st_uid != os.getuid() \\\n"
+             "                and not folder.startswith('/tmp/writes'):\n"
+             "            try:\n"
+             "                open(os.path.join(folder, 'planted.json'), 'w').close()\n"
+             "                written += 1\n"
+             "            except OSError:\n"
+             "                pass\n"
+             "    return np.array([written])\n",
     "detaches": "    sleeper = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'], start_new_session=True)\n"
                 "    return np.array([sleeper.pid])\n",
+    "fights back": "    code = ('import os, signal\\nos.setsid()\\nwhile True:\\n'\n"
+                   "            '    try:\\n        os.kill(-1, signal.SIGSTOP)\\n        os.fork()\\n'\n"
+                   "            '    except OSError:\\n        pass\\n')\n"
+                   "    subprocess.Popen([sys.executable, '-c', code])\n"
+                   "    return np.array([os.getuid()])\n",
 }
-found = {"isolation": bubblewrap.isolation()}
+found = {"isolation": bubblewrap.isolation(), "range": list(unprivileged.uid_range())}
 bubblewrap.check()
 Path("/autograder").chmod(0o700)
 for name, body in BODIES.items():
-    folder = Path(f"/tmp/{name}")
+    folder = Path(f"/tmp/{name.replace(' ', '-')}")
     folder.mkdir()
-    (folder / "student.py").write_text("import os, subprocess, sys\nimport numpy as np\n\ndef probe(x):\n" + body)
+    (folder / "student.py").write_text("import glob, os, subprocess, sys\nimport numpy as np\n\ndef probe(x):\n" + body)
     results, _ = run_calls(load_source(folder / "student.py", ["probe"]), {"x": np.zeros(3)},
                            [{"function": "probe", "args": ["x"], "returns": 1}], 10.0)
     found[name] = results[0].arrays["out0"].tolist() if results[0].status == "ok" else results[0].error
-pid = found["detaches"][0]
-status = Path(f"/proc/{pid}/status")
+status = Path(f"/proc/{found['detaches'][0]}/status")
 found["sleeper"] = status.read_text().split("State:")[1].split()[0] if status.exists() else "gone"
+found["left running"] = [pid for pid in unprivileged._processes()
+                         if unprivileged._uids_of(pid)[:1] == (found["fights back"][0],)
+                         and "Z" not in Path(f"/proc/{pid}/status").read_text().split("State:")[1][:4]]
+found["planted"] = [str(p) for p in Path("/tmp").rglob("planted.json")]
 print(json.dumps(found))
 '''
 
 
 def test_an_unprivileged_child_is_a_user_of_its_own_that_reads_nothing_of_roots_and_leaves_nothing(
-        gradescope_root):
-    """Where bubblewrap cannot run, is each child a user of the kit's range in no other group, unable to read
-    a root-only folder, the grader's files or the held-out labels, and is a process it detaches killed?"""
-    gradescope_root.docker_like = True
-    finished = gradescope_root.run(["/opt/convkit-venv/bin/python", "-c", PROBES],
-                                   env={"PYTHONPATH": gradescope.ENGINE.as_posix(), "CONVKIT_ISOLATION": "user"})
+        gradescope_trial):
+    """Where bubblewrap cannot run, is each child a user of the kit's range in no other group, unable to read a
+    root-only folder, the grader's files or the held-out labels, or to write into another child's folders, and
+    is every process it detaches killed, even one that signals and forks to survive?"""
+    gradescope_trial.container.docker_like = True
+    finished = gradescope_trial.container.run([f"{VENV}/bin/python", "-c", PROBES],
+                                              env={"PYTHONPATH": gradescope.ENGINE.as_posix(),
+                                                   "CONVKIT_ISOLATION": "user"}, timeout=300)
     assert finished.returncode == 0, finished.stderr[-3000:]
     found = json.loads(finished.stdout)
     assert found["isolation"] == "unprivileged user"
     uid, gid, groups = found["who"]
-    assert unprivileged.FIRST_UID <= uid < unprivileged.FIRST_UID + unprivileged.UID_COUNT
-    assert gid == uid and groups == 0
+    low, high = found["range"]
+    assert low <= uid < high and gid == uid and groups == 0
     assert found["reads"] == [0]
+    assert found["writes elsewhere"] == [0] and found["planted"] == [], found
     assert found["sleeper"] in ("gone", "Z", "X"), found
+    assert found["left running"] == [], found
+
+
+def test_an_instructor_can_try_an_export_before_uploading_it(tmp_path, capsys, schemas):
+    """Does `python -m autograder try-export prairielearn NOTEBOOK --as-docker` print a valid results file for
+    the notebook, graded as the platform would, with the isolation it would use?"""
+    from autograder.cli import main
+    notebook = RELEASE_NOTEBOOKS / "01_conv1d.ipynb"
+    assert main(["try-export", "prairielearn", str(notebook), "--as-docker", "--folder", str(tmp_path)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert_valid(schemas["prairielearn"], document)
+    assert document["gradable"] is True and document["score"] == 0
+    assert "unprivileged user" in document["message"]

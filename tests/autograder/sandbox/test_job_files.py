@@ -69,3 +69,19 @@ def test_read_untrusted_refuses_links_fifos_and_linked_folders(tmp_path):
     for path in ("real/link.json", "real/fifo.json", "linked/a.json"):
         with pytest.raises(OSError):
             read_untrusted(tmp_path / path)
+
+
+def test_a_compressed_result_that_would_fill_the_graders_memory_is_refused(tmp_path):
+    """Does a small .npz that unpacks to a GiB make the call a crash, without the grader loading it?"""
+    code = ("import json, os, zipfile\nimport numpy as np\n\ndef probe(x):\n"
+            "    with zipfile.ZipFile('results/0.npz', 'w', zipfile.ZIP_DEFLATED) as bomb:\n"
+            "        with bomb.open('out0.npy', 'w', force_zip64=True) as entry:\n"
+            "            np.lib.format.write_array_header_1_0(\n"
+            "                entry, {'descr': '|u1', 'fortran_order': False, 'shape': (2 ** 30,)})\n"
+            "            for _ in range(1024):\n"
+            "                entry.write(bytes(2 ** 20))\n"
+            "    with open('results/0.json', 'w') as record:\n"
+            "        json.dump({'status': 'ok'}, record)\n"
+            "    os._exit(0)\n")
+    results, _ = _run(tmp_path, code)
+    assert results[0].status == "crash", results[0]
