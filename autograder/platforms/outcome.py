@@ -46,7 +46,9 @@ class Outcome:
 
     @classmethod
     def not_gradable(cls, problem, seconds=0.0):
-        return cls(problem=problem, summary=[problem], seconds=seconds)
+        """An outcome with no tests: ``problem`` says why, on one line (a file name may hold a line break)."""
+        line = " ".join(str(problem).split())
+        return cls(problem=line, summary=[line], seconds=seconds)
 
 
 def test_name(part, output):

@@ -56,7 +56,7 @@ def isolate(platform_root):
         chosen = "unprivileged user"
     else:
         return None
-    if unprivileged.possible():
+    if os.geteuid() == 0:   # as the platforms run their graders: only root may enter the folder from now on
         platform_root.chmod(0o700)
     return chosen
 

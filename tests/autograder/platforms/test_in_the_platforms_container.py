@@ -288,3 +288,17 @@ def test_an_instructor_can_try_an_export_before_uploading_it(tmp_path, capsys, s
     assert_valid(schemas["prairielearn"], document)
     assert document["gradable"] is True and document["score"] == 0
     assert "unprivileged user" in document["message"]
+
+
+@pytest.mark.parametrize("platform", [gradescope, prairielearn], ids=["gradescope", "prairielearn"])
+def test_an_image_whose_set_up_failed_still_gives_a_valid_file(platform, request, schemas):
+    """When the grader's environment is missing (setup.sh failed, or an image without it), does the platform's
+    script still write a valid results file saying so?"""
+    name = platform.__name__.rsplit(".", 1)[1]
+    tried = request.getfixturevalue(f"{name}_trial")
+    document, _ = tried.grade({}, env={"CONVKIT_VENV": "/nonexistent"})
+    assert_valid(schemas[name], document)
+    if platform is gradescope:
+        assert document["score"] == 0 and "not set up" in document["output"], document
+    else:   # the image's own python3 is tried: without NumPy and nbformat, the file says to build the image
+        assert document["gradable"] is False and "\n" not in document["message"], document

@@ -34,7 +34,8 @@ def _run(name, tmp_path, files):
     ({}, "it is empty"),
     ({"02_conv2d.ipynb": b'{"cells": [{"cell_type": "code", "sour'}, "02_conv2d.ipynb is not a valid notebook"),
     ({"notes.txt": b"my answers are in my head"}, "notes.txt"),
-], ids=["empty", "damaged notebook", "no notebook"])
+    ({"two\nlines.ipynb": b"{"}, "lines.ipynb"),
+], ids=["empty", "damaged notebook", "no notebook", "a line break in a name"])
 def test_an_upload_without_a_gradable_notebook_gets_a_valid_file_saying_so(name, files, words, tmp_path, schemas):
     """Does an empty upload, a damaged notebook or a stray file give a valid results file with one line?"""
     outcome, document = _run(name, tmp_path, files)
