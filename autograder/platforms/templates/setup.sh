@@ -30,7 +30,13 @@ if [ ${#packages[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     wanted=()
     for package in "${packages[@]}"; do
-      if [ "$package" = python ]; then wanted+=(python3.11 python3.11-venv); else wanted+=("$package"); fi
+      if [ "$package" != python ]; then
+        wanted+=("$package")
+      elif command -v python3 >/dev/null 2>&1 && python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        wanted+=("python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv")   # Ubuntu 24.04: 3.12
+      else
+        wanted+=(python3.11 python3.11-venv)                                               # Ubuntu 22.04: 3.10
+      fi
     done
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${wanted[@]}"
