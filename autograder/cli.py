@@ -7,6 +7,7 @@ import sys
 from autograder.config import LIMITS
 from autograder.engine import grade as engine
 from autograder.platforms import gradescope, prairielearn
+from autograder.platforms.run import PLATFORMS
 from autograder.sandbox import bubblewrap
 from autograder.spec.parts import PARTS
 
@@ -104,7 +105,7 @@ def _solutions(args):
 
 
 def _export(args):
-    if args.platform == "gradescope":
+    if args.platform == gradescope.NAME:
         print(f"Gradescope autograder written to {gradescope.export(args.out, visibility=args.visibility)}")
     else:
         question, grader = prairielearn.export(args.out, image=args.image)
@@ -213,7 +214,7 @@ def main(argv=None):
 
     export = commands.add_parser("export", help="write the autograder for Gradescope (autograder.zip) or a "
                                  "PrairieLearn question graded by the same engine")
-    export.add_argument("platform", choices=["gradescope", "prairielearn"])
+    export.add_argument("platform", choices=list(PLATFORMS))
     export.add_argument("--out", default="export", help="the folder to write into (default: export)")
     export.add_argument("--visibility", default=gradescope.DEFAULT_VISIBILITY, choices=gradescope.VISIBILITIES,
                         help="Gradescope: when students see each test's points and feedback (default: "
@@ -225,7 +226,7 @@ def main(argv=None):
 
     try_export = commands.add_parser("try-export", help="grade a submission with an export, run here as its platform "
                                      "runs it (a container with its paths, made with bubblewrap; needs root)")
-    try_export.add_argument("platform", choices=["gradescope", "prairielearn"])
+    try_export.add_argument("platform", choices=list(PLATFORMS))
     try_export.add_argument("submission", help="what a student uploads: a notebook, a zip or a folder")
     try_export.add_argument("--as-docker", action="store_true",
                             help="as in a Docker container that refuses bubblewrap (student code then runs as an "

@@ -47,6 +47,9 @@ LIMITS = {limit.name: limit for limit in (
           "all that its zip files unpack to (a zip over this is reported, not unpacked)"),
     Limit("CONVKIT_ZIP_ENTRIES", 2000, "entries", "entries of one zip file in a submission (more: reported, "
           "not unpacked)"),
+    Limit("CONVKIT_PLATFORM_SECONDS", 540, "s", "a whole submission on Gradescope or PrairieLearn: after this the "
+          "results file says the grading ran out of time (under the platforms' own limits: 10 min on Gradescope by "
+          "default, at most 10 min on PrairieLearn)"),
     Limit("CONVKIT_HELP_BELOW", 60, "points", "the class report lists a student whose total is below this "
           "as needing help (`report --help-below`)"),
 )}

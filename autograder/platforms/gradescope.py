@@ -12,6 +12,7 @@ from pathlib import Path
 
 from autograder.platforms import bundle
 
+NAME = "gradescope"
 ROOT = Path("/autograder")
 SUBMISSION = ROOT / "submission"
 RESULTS = ROOT / "results" / "results.json"
@@ -19,6 +20,11 @@ ENGINE = ROOT / "source"
 # When students see a test, in Gradescope's words; the export's --visibility.
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 DEFAULT_VISIBILITY = "after_published"
+
+
+def total_points(document):
+    """The points of a results file, out of the assignment's 100."""
+    return document["score"]
 
 
 def results(outcome, settings):
@@ -52,7 +58,7 @@ def export(out, visibility=DEFAULT_VISIBILITY):
     out.mkdir(parents=True, exist_ok=True)
     archive = out / "autograder.zip"
     with tempfile.TemporaryDirectory(prefix="convkit-export-") as scratch:
-        folder = bundle.write(Path(scratch) / "autograder", "gradescope", {"visibility": visibility})
+        folder = bundle.write(Path(scratch) / "autograder", NAME, {"visibility": visibility})
         (folder / "run_autograder").write_bytes((bundle.TEMPLATES / "run_autograder").read_bytes())
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
             for path in sorted(folder.rglob("*")):

@@ -31,6 +31,7 @@ class Outcome:
     summary: list = field(default_factory=list)     # lines about the whole submission
     problem: str = ""                               # one line: why nothing was graded
     seconds: float = 0.0
+    out_of_time: bool = False                       # the platform's time (CONVKIT_PLATFORM_SECONDS) ran out
 
     @property
     def gradable(self):

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from autograder.config import ASSIGNMENT
 from autograder.platforms import bundle
-from autograder.spec.parts import NOTEBOOK_PARTS
+from autograder.spec.parts import NOTEBOOK_PARTS, PARTS
 
+NAME = "prairielearn"
 ROOT = Path("/grade")
 SUBMISSION = ROOT / "student"
 RESULTS = ROOT / "results" / "results.json"
@@ -24,6 +25,11 @@ ENGINE = ROOT / "serverFilesCourse" / FOLDER
 DEFAULT_IMAGE = "prairielearn/grader-python"
 TIMEOUT_SECONDS = 600                    # PrairieLearn's most for one grading job
 QUESTION_UUID = str(uuid.uuid5(uuid.NAMESPACE_URL, "convkit/conv_backprop"))
+
+
+def total_points(document):
+    """The points of a results file, out of the assignment's (its score is a fraction of them)."""
+    return round(document.get("score", 0.0) * sum(part.points for part in PARTS.values()), 2)
 
 
 def results(outcome, settings):
@@ -50,9 +56,11 @@ def info(image):
         "singleVariant": True,
         "gradingMethod": "External",
         "externalGradingOptions": {
+            # Deprecated in today's PrairieLearn, which grades externally without it; older ones need it.
+            "enabled": True,
             "image": image,
             "serverFilesCourse": [f"{FOLDER}/"],
-            "entrypoint": f"/grade/serverFilesCourse/{FOLDER}/run_grader",
+            "entrypoint": f"{ENGINE}/run_grader",
             "timeout": TIMEOUT_SECONDS,
             "enableNetworking": False,
         },
@@ -72,7 +80,7 @@ def export(out, image=DEFAULT_IMAGE):
     (question / "info.json").write_text(json.dumps(info(image), indent=2) + "\n")
     html = (bundle.TEMPLATES / "question.html").read_text().replace("__NOTEBOOKS__", ",".join(NOTEBOOK_PARTS))
     (question / "question.html").write_text(html)
-    bundle.write(grader, "prairielearn", {"image": image})
+    bundle.write(grader, NAME, {"image": image})
     for name in ("run_grader", "Dockerfile"):
         shutil.copy2(bundle.TEMPLATES / name, grader / name)
     return question, grader

@@ -19,16 +19,17 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from autograder.config import RELEASE_NOTEBOOKS, ROOT as ENGINE_ROOT
+from autograder.config import RELEASE_NOTEBOOKS, ROOT as ENGINE_ROOT, limit
 from autograder.platforms import bundle, gradescope, prairielearn
 from autograder.platforms.outcome import Outcome, from_engine
 from autograder.sandbox import bubblewrap, unprivileged
 from autograder.spec.parts import NOTEBOOK_PARTS
 
-PLATFORMS = {"gradescope": gradescope, "prairielearn": prairielearn}
+PLATFORMS = {platform.NAME: platform for platform in (gradescope, prairielearn)}
 ISOLATION_WORDS = {
     "bubblewrap": "student code ran in a bubblewrap sandbox (no network, none of the grader's files)",
     "unprivileged user": "student code ran as an unprivileged user of its own (the container does not allow "
@@ -36,6 +37,9 @@ ISOLATION_WORDS = {
 }
 NO_ISOLATION = ("This submission was not graded: student code can be run neither in a bubblewrap sandbox nor "
                 "as an unprivileged user here (the grader must run as root, or bubblewrap must work).")
+OUT_OF_TIME = ("The grading did not finish within {seconds:g} s (CONVKIT_PLATFORM_SECONDS), the time the platform "
+               "allows it, so nothing was graded. Code that runs long (a cell that waits, a loop without end) is "
+               "the likely cause: fix it and upload again.")
 NOTHING_TO_GRADE = (f"No notebook of the assignment was found in the upload: hand in "
                     f"{', '.join(NOTEBOOK_PARTS)} (a zip of their folder is fine too).")
 
@@ -105,24 +109,50 @@ def write_results(path, document):
     partial.replace(path)
 
 
+def _grade_isolated(root, platform):
+    isolation = isolate(root)
+    if isolation is None:
+        return Outcome.not_gradable(NO_ISOLATION)
+    outcome = grade_upload(root / platform.SUBMISSION.relative_to(platform.ROOT), os.environ.get("CONVKIT_SEED"))
+    if outcome.gradable:
+        outcome.summary.append(f"Isolation: {ISOLATION_WORDS[isolation]}.")
+    return outcome
+
+
+def _failed(error):
+    """The grader's own failure, in one line for the student."""
+    first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return Outcome.not_gradable(f"The grader failed on this submission ({type(error).__name__}"
+                                f"{': ' + first if first else ''}); please tell your instructor.")
+
+
 def run(name, root=None):
-    """Grade the platform's submission and write its results file; returns the :class:`Outcome`."""
+    """Grade the platform's submission and write its results file; returns the :class:`Outcome`.
+
+    The grading runs in a thread of its own and has ``CONVKIT_PLATFORM_SECONDS``:
+    a platform that ends a job itself shows no results at all, so the file
+    must be written before it does (:func:`main` then ends the process).
+    """
     platform = PLATFORMS[name]
     root = Path(root or platform.ROOT)
     started = time.monotonic()
-    try:
-        isolation = isolate(root)
-        if isolation is None:
-            outcome = Outcome.not_gradable(NO_ISOLATION)
-        else:
-            outcome = grade_upload(root / platform.SUBMISSION.relative_to(platform.ROOT),
-                                   os.environ.get("CONVKIT_SEED"))
-            if outcome.gradable:
-                outcome.summary.append(f"Isolation: {ISOLATION_WORDS[isolation]}.")
-    except Exception as error:  # the grader's own failure: the student still gets a valid results file
-        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-        outcome = Outcome.not_gradable(f"The grader failed on this submission ({type(error).__name__}"
-                                       f"{': ' + first if first else ''}); please tell your instructor.")
+    seconds = limit("CONVKIT_PLATFORM_SECONDS")
+    found = []
+
+    def grade_it():
+        try:
+            found.append(_grade_isolated(root, platform))
+        except Exception as error:  # the grader's own failure: the student still gets a valid results file
+            found.append(_failed(error))
+
+    grading = threading.Thread(target=grade_it, name="convkit-platform-grading", daemon=True)
+    grading.start()
+    grading.join(seconds)
+    if found:
+        outcome = found[0]
+    else:
+        outcome = Outcome.not_gradable(OUT_OF_TIME.format(seconds=seconds))
+        outcome.out_of_time = True
     outcome.seconds = time.monotonic() - started
     unprivileged.sweep_all()   # nothing of the student's runs on while the results are written
     write_results(root / platform.RESULTS.relative_to(platform.ROOT), platform.results(outcome, bundle.settings()))
@@ -135,7 +165,11 @@ def main(argv=None):
         print(f"usage: python -m autograder.platforms.run {'|'.join(PLATFORMS)}", file=sys.stderr)
         return 2
     outcome = run(argv[0])
-    print(f"convkit: {outcome.score:g} / {outcome.max_score:g}" if outcome.gradable else outcome.problem)
+    print(f"convkit: {outcome.score:g} / {outcome.max_score:g}" if outcome.gradable else outcome.problem, flush=True)
+    if outcome.out_of_time:
+        # The grading threads may still wait on children: end now, the results are written (a sandboxed child
+        # dies with its parent; an unprivileged one was swept).
+        os._exit(0)
     return 0
 
 

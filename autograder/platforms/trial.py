@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.platforms import gradescope, prairielearn
+from autograder.platforms.run import PLATFORMS
 
 VENV = "/opt/convkit-venv"
 # What Docker's default seccomp profile makes of bubblewrap: it cannot create the namespaces it needs.
@@ -41,7 +42,24 @@ def unavailable():
     if os.geteuid() != 0:
         return "needs root, as the platforms run their graders (the unprivileged-user isolation switches users)"
     probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-all", "true"], capture_output=True)
-    return "" if probe.returncode == 0 else f"bubblewrap does not work here: {probe.stderr.decode()[:200]}"
+    if probe.returncode != 0:
+        return f"bubblewrap does not work here: {probe.stderr.decode()[:200]}"
+    if not system_python():
+        return ("needs a Python 3.11 or newer with venv in /usr (Debian packages python3 and python3-venv): "
+                "setup.sh builds the platform's environment with it")
+    return ""
+
+
+def system_python():
+    """A Python 3.11 or newer with venv under /usr, as setup.sh looks for one in a container, or None."""
+    for folder in ("/usr/local/bin", "/usr/bin"):
+        for name in ("python3.13", "python3.12", "python3.11", "python3"):
+            path = Path(folder) / name
+            if path.exists() and subprocess.run(
+                    [str(path), "-c", "import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))"],
+                    capture_output=True).returncode == 0:
+                return path
+    return None
 
 
 class Container:
@@ -115,7 +133,7 @@ class Container:
 def _install_gradescope(container, out):
     """Gradescope: the zip unpacked in /autograder/source, run_autograder copied to /autograder/run_autograder."""
     container.unzip(gradescope.export(out), gradescope.ENGINE)
-    shutil.copy2(container.path(gradescope.ENGINE / "run_autograder"), container.path("/autograder/run_autograder"))
+    shutil.copy2(container.path(gradescope.ENGINE / "run_autograder"), container.path(RUN_AUTOGRADER))
 
 
 def _install_prairielearn(container, out):
@@ -126,9 +144,10 @@ def _install_prairielearn(container, out):
 
 # Per platform: how an export gets into its container, the script that grades, and whether the platform makes
 # the results folder (Gradescope does; PrairieLearn's grader must).
-PLATFORMS = {
-    "gradescope": (gradescope, _install_gradescope, ["/autograder/run_autograder"], True),
-    "prairielearn": (prairielearn, _install_prairielearn, [f"{prairielearn.ENGINE}/run_grader"], False),
+RUN_AUTOGRADER = gradescope.ROOT / "run_autograder"   # where Gradescope puts the zip's run_autograder
+INSTALLS = {
+    gradescope.NAME: (_install_gradescope, [str(RUN_AUTOGRADER)], True),
+    prairielearn.NAME: (_install_prairielearn, [f"{prairielearn.ENGINE}/run_grader"], False),
 }
 
 
@@ -137,7 +156,8 @@ class Trial:
 
     def __init__(self, platform, folder):
         self.name = platform
-        self.module, install, self.command, self.makes_results_folder = PLATFORMS[platform]
+        self.module = PLATFORMS[platform]
+        install, self.command, self.makes_results_folder = INSTALLS[platform]
         self.container = Container(folder, self.module.ROOT)
         install(self.container, Path(folder) / "export")
         started = time.monotonic()
