@@ -21,7 +21,6 @@ import pytest
 from autograder.course.demo_class import CLASS, submissions
 from autograder.config import RELEASE_NOTEBOOKS
 from autograder.platforms import gradescope, prairielearn
-from autograder.sandbox import unprivileged
 from autograder.spec.parts import PARTS
 from autograder.platforms.trial import VENV, Trial, unavailable
 from platform_schemas import assert_valid
